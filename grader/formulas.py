@@ -82,18 +82,16 @@ def pool_output_size(
     if padding > kernel_size // 2:
         raise ValueError(f"padding={padding} must be at most half of kernel_size={kernel_size} (torch's rule for pooling)")
     span = dilation * (kernel_size - 1) + 1
-    numerator = size + 2 * padding - span
-    if numerator < 0:
+    # torch's pooling_output_shape: floor division, or ceiling with ceil_mode
+    numerator = size + 2 * padding - span + (stride - 1 if ceil_mode else 0)
+    out = numerator // stride + 1
+    if ceil_mode and (out - 1) * stride >= size + padding:  # the last window must start inside the input
+        out -= 1
+    if out < 1:
         raise ValueError(
             f"kernel_size={kernel_size} does not fit the padded input of {size + 2 * padding} = {size} + 2*{padding}: "
             "the output would be smaller than 1"
         )
-    if ceil_mode:
-        out = -(-numerator // stride) + 1
-        if (out - 1) * stride >= size + padding:  # the last window must start inside the input or left padding
-            out -= 1
-    else:
-        out = numerator // stride + 1
     return out
 
 

@@ -1,0 +1,90 @@
+"""``python -m grader VERB ...``: the command line. Verbs only parse, call the API, and render."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+__all__ = ["main"]
+
+
+class UsageError(Exception):
+    """Bad command-line input: exit code 2 with a clear message."""
+
+
+def _parse_shape(text: str) -> tuple[int, ...]:
+    try:
+        shape = tuple(int(part) for part in text.replace("x", ",").split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected C,H,W such as 3,224,224, got {text!r}") from None
+    if not shape or any(v < 1 for v in shape):
+        raise argparse.ArgumentTypeError(f"every size must be at least 1, got {text!r}")
+    return shape
+
+
+def _summary(args: argparse.Namespace) -> int:
+    import torch
+
+    from grader.trace import trace
+
+    name = args.model
+    if "::" in name:
+        from grader.load import LoadError, load_class
+
+        path, _, class_name = name.partition("::")
+        try:
+            cls = load_class(path, class_name)
+        except LoadError as error:
+            raise UsageError(str(error)) from None
+        if args.input is None:
+            raise UsageError(f"{name}: give the input shape with --input C,H,W (e.g. --input 3,224,224)")
+        with torch.device("meta"):
+            model = cls()
+        input_shape = args.input
+        label = f"{path}::{class_name}"
+    else:
+        import solutions
+
+        try:
+            info = solutions.get_model_info(name)
+        except KeyError as error:
+            raise UsageError(error.args[0]) from None
+        model = info.build(device="meta")
+        input_shape = args.input or info.input_shape
+        label = info.name
+    result = trace(model, input_shape, name=label)
+    if args.json:
+        print(json.dumps(result.to_dict()))
+    elif args.torchsummary:
+        print(result.torchsummary(), end="")
+    else:
+        print(f"{label}  input {'x'.join(map(str, input_shape))}")
+        print(result.table())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m grader", description="cnn-dojo: trace and grade classic CNNs.")
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB")
+    verbs.required = True
+
+    summary = verbs.add_parser("summary", help="layer-by-layer shapes, parameters and MACs of a model")
+    summary.add_argument("model", help="a zoo name (VGG16, GoogLeNet, ...) or path/to/file.py::ClassName")
+    summary.add_argument("--input", type=_parse_shape, metavar="C,H,W", help="input shape (default: the model's)")
+    output = summary.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print one JSON object")
+    output.add_argument("--torchsummary", action="store_true", help="print torchsummary's module table")
+    summary.set_defaults(run=_summary)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)  # argparse itself exits with 2 on a usage error
+    try:
+        return args.run(args)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
