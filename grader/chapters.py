@@ -1,0 +1,190 @@
+"""Every chapter of the course, declared once, as data. Tests, the CLI, the app and the notebooks read this."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = ["ModelSpec", "Chapter", "CHAPTERS", "get_chapter", "list_chapters", "ROOT", "CHECKS"]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The checks run on each model, in order; each has its points in Chapter.points.
+CHECKS = ("structure", "params", "num_classes", "function")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One class the learner writes, how to build it, and the reference it is compared with."""
+
+    class_name: str
+    reference: str  # "module.path:Name" of the reference class or builder
+    input_shape: tuple[int, ...]
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    num_classes: int | None = None  # None: the class takes no num_classes (GoogLeNet's Inception)
+    signature: str = ""  # the constructor as the learner sees it
+
+    @property
+    def checks(self) -> tuple[str, ...]:
+        return CHECKS if self.num_classes is not None else tuple(c for c in CHECKS if c != "num_classes")
+
+
+@dataclass(frozen=True)
+class Chapter:
+    id: str
+    title: dict[str, str]  # lang -> title
+    file: str  # the learner's file, relative to exercises/
+    models: tuple[ModelSpec, ...] = ()
+    zoo_name: str | None = None  # the registry entry this chapter is about
+    points: dict[str, int] = field(default_factory=lambda: {"structure": 4, "params": 2, "num_classes": 1, "function": 3})
+    hints: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lang -> static hints, general to specific
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def number(self) -> int:
+        return int(self.id[2:4])
+
+    def exercise_path(self, root: Path | None = None) -> Path:
+        return (root or ROOT) / "exercises" / self.file
+
+    def solution_path(self, root: Path | None = None) -> Path:
+        return (root or ROOT) / "solutions" / self.file
+
+    @property
+    def max_score(self) -> int:
+        return sum(self.points[check] for model in self.models for check in model.checks)
+
+
+def _classifier(name: str, cls: str, module: str, shape: tuple[int, ...], classes: int) -> ModelSpec:
+    return ModelSpec(
+        class_name=cls,
+        reference=f"solutions.{module}:{cls}",
+        input_shape=shape,
+        kwargs={"num_classes": classes},
+        num_classes=classes,
+        signature=f"{cls}(num_classes={classes})",
+    )
+
+
+CHAPTERS: tuple[Chapter, ...] = (
+    Chapter(
+        id="ch00_formulas",
+        title={"en": "The formulas: output size, parameters, receptive field", "zh-TW": "計算公式：輸出尺寸、參數量、感受野"},
+        file="ch00_formulas/formulas.py",
+        points={"formulas": 10},
+        hints={
+            "en": ("W_out = floor((W_in - K + 2P) / S) + 1, for convolution and pooling alike.",),
+            "zh-TW": ("W_out = floor((W_in - K + 2P) / S) + 1，卷積層與池化層都適用。",),
+        },
+        aliases=("formulas", "formula"),
+    ),
+    Chapter(
+        id="ch01_lenet",
+        title={"en": "LeNet-5 (1998)", "zh-TW": "LeNet-5（1998）"},
+        file="ch01_lenet/lenet.py",
+        models=(_classifier("LeNet5", "LeNet5", "ch01_lenet.lenet", (1, 32, 32), 10),),
+        zoo_name="LeNet5",
+        hints={
+            "en": ("2 convolution layers + 3 fully-connected layers; pooling is not counted as a layer.",
+                   "fc1 takes 16*5*5 = 400 features: 32 -> conv 5x5 -> 28 -> pool -> 14 -> conv 5x5 -> 10 -> pool -> 5."),
+            "zh-TW": ("2 個卷積層 + 3 個全連接層；池化層不算在層數裡。",
+                      "fc1 的輸入是 16*5*5 = 400：32 -> 5x5 卷積 -> 28 -> 池化 -> 14 -> 5x5 卷積 -> 10 -> 池化 -> 5。"),
+        },
+        aliases=("lenet", "lenet5"),
+    ),
+    Chapter(
+        id="ch02_alexnet",
+        title={"en": "AlexNet (ILSVRC 2012)", "zh-TW": "AlexNet（ILSVRC 2012）"},
+        file="ch02_alexnet/alexnet.py",
+        models=(_classifier("AlexNet", "AlexNet", "ch02_alexnet.alexnet", (3, 224, 224), 1000),),
+        zoo_name="AlexNet",
+        hints={
+            "en": ("5 convolution layers + 3 fully-connected layers, ReLU after each, Dropout before fc1 and fc2.",
+                   "The first layer: 96 filters of 11x11, stride 4, padding 2: 224 -> 55."),
+            "zh-TW": ("5 個卷積層 + 3 個全連接層，每層後接 ReLU，fc1 與 fc2 之前各有 Dropout。",
+                      "第一層：96 個 11x11 卷積核，步長 4，填充 2：224 -> 55。"),
+        },
+        aliases=("alexnet",),
+    ),
+    Chapter(
+        id="ch03_zfnet",
+        title={"en": "ZFNet (ILSVRC 2013)", "zh-TW": "ZFNet（ILSVRC 2013）"},
+        file="ch03_zfnet/zfnet.py",
+        models=(_classifier("ZFNet", "ZFNet", "ch03_zfnet.zfnet", (3, 224, 224), 1000),),
+        zoo_name="ZFNet",
+        hints={
+            "en": ("Like AlexNet, but the first layer is 7x7 with stride 2 (padding 1): 224 -> 110.",
+                   "The pools use ceil_mode=True: 110 -> 55, 26 -> 13, 13 -> 6."),
+            "zh-TW": ("和 AlexNet 相似，但第一層是 7x7、步長 2（填充 1）：224 -> 110。",
+                      "池化層使用 ceil_mode=True：110 -> 55、26 -> 13、13 -> 6。"),
+        },
+        aliases=("zfnet", "zf"),
+    ),
+    Chapter(
+        id="ch04_nin",
+        title={"en": "Network in Network (2013)", "zh-TW": "Network in Network（2013）"},
+        file="ch04_nin/nin.py",
+        models=(_classifier("NiN", "NiN", "ch04_nin.nin", (3, 224, 224), 1000),),
+        zoo_name="NiN",
+        hints={
+            "en": ("Each mlpconv block: a k x k convolution, then two 1x1 convolutions, each followed by ReLU.",
+                   "No fully-connected layer: the last block outputs num_classes channels, then global average pooling."),
+            "zh-TW": ("每個 mlpconv 區塊：一個 k x k 卷積，接兩個 1x1 卷積，每個卷積後面都接 ReLU。",
+                      "沒有全連接層：最後一個區塊輸出 num_classes 個通道，再做全域平均池化。"),
+        },
+        aliases=("nin",),
+    ),
+    Chapter(
+        id="ch05_vgg",
+        title={"en": "VGG16 (ILSVRC 2014)", "zh-TW": "VGG16（ILSVRC 2014）"},
+        file="ch05_vgg/vgg.py",
+        models=(_classifier("VGG16", "VGG16", "ch05_vgg.vgg", (3, 224, 224), 1000),),
+        zoo_name="VGG16",
+        hints={
+            "en": ("Only 3x3 convolutions with padding 1 (the size stays), and 2x2 max-pools with stride 2 (the size halves).",
+                   "Blocks of 2, 2, 3, 3, 3 convolutions with 64, 128, 256, 512, 512 filters."),
+            "zh-TW": ("只用 3x3 卷積、填充 1（尺寸不變），以及 2x2、步長 2 的最大池化（尺寸減半）。",
+                      "五個區塊分別有 2、2、3、3、3 個卷積層，卷積核數量為 64、128、256、512、512。"),
+        },
+        aliases=("vgg", "vgg16"),
+    ),
+    Chapter(
+        id="ch06_googlenet",
+        title={"en": "GoogLeNet / Inception v1 (ILSVRC 2014)", "zh-TW": "GoogLeNet／Inception v1（ILSVRC 2014）"},
+        file="ch06_googlenet/googlenet.py",
+        models=(
+            ModelSpec(
+                class_name="Inception",
+                reference="solutions.ch06_googlenet.googlenet:Inception",
+                input_shape=(192, 28, 28),
+                args=(192, 64, 96, 128, 16, 32, 32),
+                signature="Inception(192, 64, 96, 128, 16, 32, 32)  # inception 3a",
+            ),
+            _classifier("GoogLeNet", "GoogLeNet", "ch06_googlenet.googlenet", (3, 224, 224), 1000),
+        ),
+        zoo_name="GoogLeNet",
+        hints={
+            "en": ("Branch order: 1x1 | 1x1 -> 3x3 | 1x1 -> 5x5 | 3x3 max-pool -> 1x1, concatenated on channels (dim=1).",
+                   "Nine Inception modules: 3a, 3b, pool, 4a-4e, pool, 5a, 5b; then global average pooling."),
+            "zh-TW": ("分支順序：1x1 | 1x1 -> 3x3 | 1x1 -> 5x5 | 3x3 最大池化 -> 1x1，沿通道（dim=1）串接。",
+                      "九個 Inception 模組：3a、3b、池化、4a-4e、池化、5a、5b；最後是全域平均池化。"),
+        },
+        aliases=("googlenet", "inception"),
+    ),
+)
+
+
+def list_chapters() -> list[str]:
+    return [chapter.id for chapter in CHAPTERS]
+
+
+def get_chapter(name: str) -> Chapter:
+    """A chapter by id, by short id (``ch05``, ``5``) or by alias (``vgg``)."""
+    key = name.strip().lower()
+    for chapter in CHAPTERS:
+        if key in (chapter.id, chapter.id[:4], chapter.id[2:4], str(chapter.number), *chapter.aliases):
+            return chapter
+    known = ", ".join(chapter.id for chapter in CHAPTERS)
+    raise KeyError(f"no chapter {name!r}; chapters: {known}")

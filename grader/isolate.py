@@ -1,0 +1,166 @@
+"""Run untrusted learner code in a child process that cannot take the caller down with it.
+
+The child is forked from a forkserver that has already imported torch, so each run starts in
+milliseconds. It gets a time limit (the parent kills it), an address-space cap (RLIMIT_AS), a cap on
+what it may print (its output goes to a size-limited file, never to the caller's terminal), and its
+answer travels over a pipe the parent reads. Whatever the learner's code does (loop, sleep,
+``sys.exit``, ``os._exit``, segfault, print a flood, allocate without bound), the parent gets an
+``Outcome``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import signal
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Outcome", "run_isolated", "DEFAULT_TIMEOUT", "DEFAULT_MEMORY_MB"]
+
+DEFAULT_TIMEOUT = 20.0  # seconds
+DEFAULT_MEMORY_MB = 3072  # added to the forkserver's own address space
+OUTPUT_CAP_BYTES = 1 << 20  # what the learner's code may print before writes fail
+_PRELOAD = ["torch", "grader.probe", "solutions"]
+
+_context: multiprocessing.context.ForkServerContext | None = None
+_context_lock = threading.Lock()
+
+
+@dataclass
+class Outcome:
+    """``status``: ok | timeout | exit | memory | crash. ``value`` is the child's answer when ok."""
+
+    status: str
+    value: Any = None
+    exit_code: int | None = None
+    signal: int | None = None
+    output: str = ""  # the tail of what the child printed
+    seconds: float = 0.0
+
+
+def _get_context() -> multiprocessing.context.ForkServerContext:
+    global _context
+    with _context_lock:
+        if _context is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(_PRELOAD)
+            _context = context
+        return _context
+
+
+def _vm_size_bytes() -> int:
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _child(target: Callable[..., Any], args: tuple[Any, ...], conn: Any, output_path: str, memory_mb: int) -> None:
+    # Output: everything the learner prints goes to a capped file, never to the caller's terminal.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an over-long write fails instead of killing us
+    fd = os.open(output_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)  # input() gets EOF instead of waiting forever
+    os.close(null)
+    sys.stdout = open(1, "w", buffering=1, closefd=False)
+    sys.stderr = open(2, "w", buffering=1, closefd=False)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_CAP_BYTES, OUTPUT_CAP_BYTES))
+    if memory_mb > 0:
+        limit = _vm_size_bytes() + memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        answer = ("ok", target(*args))
+    except MemoryError:
+        answer = ("memory", None)
+    except SystemExit as stop:  # sys.exit() in the learner's code
+        answer = ("exit", stop.code if isinstance(stop.code, int) else 1)
+    try:
+        conn.send(answer)
+    except MemoryError:
+        conn.send(("memory", None))
+    conn.close()
+    sys.stdout.flush()
+    os._exit(0)  # skip atexit handlers the learner's code may have registered
+
+
+def _tail(path: str, limit: int = 4000) -> str:
+    try:
+        with open(path, "rb") as file:
+            file.seek(0, os.SEEK_END)
+            size = file.tell()
+            file.seek(max(0, size - limit))
+            return file.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def run_isolated(
+    target: Callable[..., Any],
+    *args: Any,
+    timeout: float = DEFAULT_TIMEOUT,
+    memory_mb: int = DEFAULT_MEMORY_MB,
+) -> Outcome:
+    """Call ``target(*args)`` (an importable function with picklable arguments and result) in a child."""
+    import time
+
+    context = _get_context()
+    receiver, sender = context.Pipe(duplex=False)
+    with tempfile.TemporaryDirectory(prefix="cnn-dojo-") as scratch:
+        output_path = os.path.join(scratch, "output.txt")
+        process = context.Process(target=_child, args=(target, args, sender, output_path, memory_mb), daemon=True)
+        start = time.monotonic()
+        process.start()
+        sender.close()
+        answer = None
+        deadline = start + timeout
+        while answer is None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            try:
+                if receiver.poll(min(remaining, 0.5)):
+                    answer = receiver.recv()
+                    break
+            except (EOFError, OSError):  # the child died without answering
+                break
+            except MemoryError:
+                answer = ("memory", None)
+                break
+            if not process.is_alive() and not receiver.poll(0):
+                break
+        timed_out = answer is None and time.monotonic() >= deadline
+        if process.is_alive():
+            process.join(1.0 if answer is not None else 0)
+        if process.is_alive():
+            process.kill()
+        process.join(5)
+        seconds = time.monotonic() - start
+        receiver.close()
+        output = _tail(output_path)
+    code = process.exitcode
+    if answer is not None:
+        status, value = answer
+        if status == "exit":
+            return Outcome("exit", exit_code=value, output=output, seconds=seconds)
+        return Outcome(status, value=value, exit_code=code, output=output, seconds=seconds)
+    if timed_out:
+        return Outcome("timeout", output=output, seconds=seconds)
+    memory_words = ("MemoryError", "bad_alloc", "can't allocate memory", "Cannot allocate memory")
+    if any(word in output for word in memory_words):
+        return Outcome("memory", exit_code=code, output=output, seconds=seconds)
+    if code is not None and code < 0:
+        return Outcome("crash", signal=-code, output=output, seconds=seconds)
+    return Outcome("exit", exit_code=code, output=output, seconds=seconds)

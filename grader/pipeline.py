@@ -1,0 +1,324 @@
+"""``grade()``: the grader as one readable pipeline.
+
+    load -> build -> trace     (in an isolated child: grader.probe, via grader.isolate)
+    compare -> diagnose        (here, in the parent: grader.compare, grader.diagnose)
+    report                     (grader.report; renderers only render it)
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from grader.chapters import Chapter, ModelSpec, get_chapter
+from grader.compare import align, first_divergence, rows_from_dicts
+from grader.diagnose import Finding, describe, diagnose_error, diagnose_step, recognise_variant
+from grader.isolate import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Outcome, run_isolated
+from grader.messages import normalize_lang, op_label, say
+from grader.probe import probe_chapter, reference_class
+from grader.report import Check, ModelView, Report
+from grader.trace import OpRow, trace
+
+__all__ = ["grade", "reference_rows"]
+
+
+@functools.lru_cache(maxsize=32)
+def _reference_trace(spec_key: tuple[str, tuple[Any, ...], tuple[tuple[str, Any], ...], tuple[int, ...]]) -> tuple[OpRow, ...]:
+    reference, args, kwargs, input_shape = spec_key
+    module, _, name = reference.partition(":")
+    spec = ModelSpec(class_name=name, reference=reference, input_shape=input_shape, args=args, kwargs=dict(kwargs))
+    with torch.device("meta"):
+        model = reference_class(spec)(*args, **dict(kwargs))
+    return tuple(trace(model, input_shape).rows)
+
+
+def reference_rows(spec: ModelSpec) -> list[OpRow]:
+    """The reference's op trace for a chapter's model (traced once per process, on the meta device)."""
+    return list(_reference_trace((spec.reference, spec.args, tuple(sorted(spec.kwargs.items())), spec.input_shape)))
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _at(line: int | None, source: str, lang: str) -> str:
+    return say("at.line", lang, line=line, source=source) if line else ""
+
+
+def _all_fail(chapter: Chapter, finding: Finding, models: list[ModelSpec] | None = None) -> list[Check]:
+    """One problem (the file does not load, the child timed out, ...) fails every check it stops."""
+    checks = []
+    for spec in models if models is not None else list(chapter.models):
+        for check in spec.checks:
+            checks.append(Check(id=f"{spec.class_name}.{check}", passed=False, points=0, max_points=chapter.points[check],
+                                kind=finding.kind, layer=finding.layer, suspect=finding.suspect, message=finding.message,
+                                hints=list(finding.hints), model=spec.class_name))
+    if not chapter.models:
+        for name in _FORMULA_FUNCTIONS:
+            checks.append(Check(id=f"formulas.{name}", passed=False, points=0, max_points=_formula_points(chapter),
+                                kind=finding.kind, message=finding.message, hints=list(finding.hints)))
+    return checks
+
+
+def _outcome_finding(outcome: Outcome, path: str, timeout: float, memory_mb: int, lang: str) -> Finding:
+    if outcome.status == "timeout":
+        return Finding("timeout", say("run.timeout", lang, seconds=timeout))
+    if outcome.status == "memory":
+        return Finding("memory", say("run.memory", lang, limit=memory_mb))
+    if outcome.status == "exit":
+        return Finding("exit", say("run.exit", lang, code=outcome.exit_code, path=path))
+    return Finding("error", say("run.crash", lang, signal=outcome.signal))
+
+
+def _load_finding(load: dict[str, Any], path: str, name: str, lang: str) -> Finding:
+    kind = load.get("kind", "error")
+    at = _at(load.get("line"), load.get("source", ""), lang)
+    detail = load.get("message", "")
+    if kind == "syntax":
+        text = detail.split("syntax error: ", 1)[-1]
+        message = say("load.syntax", lang, path=path, line=load.get("line"), detail=text)
+    elif kind == "import":
+        message = say("load.import", lang, path=path, at=at, exc_type=load.get("exc_type", "ImportError"), detail=detail)
+    elif kind == "missing_class":
+        suggestion = load.get("suggestion")
+        extra = say("load.suggestion", lang, name=suggestion, wanted=name) if suggestion else ""
+        message = say("load.missing_class", lang, path=path, name=name, suggestion=extra)
+    elif kind == "not_module":
+        message = say("load.not_module", lang, path=path, name=name)
+    elif kind == "not_implemented":
+        message = say("load.not_implemented", lang, name=name, path=path, at=at)
+    elif kind == "memory":
+        message = say("run.memory", lang, limit=DEFAULT_MEMORY_MB)
+    else:
+        stage = say(f"stage.{load.get('stage', 'forward')}", lang)
+        message = say("load.error", lang, path=path, at=at, stage=stage, exc_type=load.get("exc_type", "Error"), detail=detail)
+    return Finding(kind, message, [message])
+
+
+def _structure(spec: ModelSpec, chapter: Chapter, ref: list[OpRow], got: list[OpRow], lang: str,
+               view: ModelView) -> tuple[Check, Finding | None]:
+    steps = align(ref, got)
+    view.steps, view.learner_rows = steps, got
+    found = first_divergence(steps)
+    points = chapter.points["structure"]
+    check_id = f"{spec.class_name}.structure"
+    if found is None:
+        depth = sum(1 for row in got if row.layer is not None)
+        message = say("passed.structure", lang, model=spec.class_name, layers=len(got), depth=depth)
+        return Check(check_id, True, points, points, message=message, model=spec.class_name), None
+    index, _ = found
+    view.divergence = index
+    finding = diagnose_step(steps, index, spec.class_name, lang)
+    variant = recognise_variant(chapter.id, got)
+    if variant:
+        finding.variant = variant
+        note = say(f"variant.{variant}", lang)
+        finding.hints = [f"{finding.hints[0]} {note}", *finding.hints[1:]]
+        finding.message = f"{finding.message} {note}"
+    return Check(check_id, False, 0, points, kind=finding.kind, layer=finding.layer, suspect=finding.suspect,
+                 message=finding.message, hints=finding.hints, model=spec.class_name, variant=finding.variant), finding
+
+
+def _params(spec: ModelSpec, chapter: Chapter, view: ModelView, traced: dict[str, Any], lang: str) -> Check:
+    points = chapter.points["params"]
+    check_id = f"{spec.class_name}.params"
+    ref_total = sum(row.params for row in view.reference_rows)
+    got_total = int(traced["total_params"])
+    for step in view.steps:
+        ref, got = step.reference, step.learner
+        if ref is None or got is None or ref.op != got.op or ref.params == got.params:
+            continue
+        where = f"{op_label(got.op, lang)} {got.layer} ({got.module or 'forward'})" if got.layer else op_label(got.op, lang)
+        message = f"{spec.class_name}: " + say("params.layer", lang, where=where, got=got.params, expected=ref.params)
+        hints = [message]
+        h = got.hparams
+        if got.op == "conv2d":
+            kh, kw = (h["kernel_size"], h["kernel_size"]) if isinstance(h["kernel_size"], int) else h["kernel_size"]
+            hints.append(say("why.params_conv", lang, out=h["out_channels"], inn=h["in_channels"] // h.get("groups", 1),
+                             k=kh, k2=kw, bias=h["out_channels"] if h.get("bias") else 0, total=got.params))
+        elif got.op == "linear":
+            hints.append(say("why.params_linear", lang, inn=h["in_features"], out=h["out_features"],
+                             bias=h["out_features"] if h.get("bias") else 0, total=got.params))
+        if got.hparams.get("bias") is False and ref.hparams.get("bias") is True:
+            hints[0] = f"{spec.class_name}: " + say("params.bias", lang, where=where)
+            hints.append(say("fix.bias", lang))
+        else:
+            hints.append(say("fix.replace", lang, expected_desc=describe(ref)))
+        suspect = next((n for n in ("out_channels", "kernel_size", "in_channels", "out_features", "in_features")
+                        if ref.hparams.get(n) != got.hparams.get(n)), None)
+        return Check(check_id, False, 0, points, kind="params", layer=got.layer, suspect=suspect, message=hints[0],
+                     hints=hints, model=spec.class_name)
+    if got_total != ref_total:
+        message = f"{spec.class_name}: " + say("params.total", lang, model=spec.class_name, got=got_total, expected=ref_total)
+        used = sum(row.params for row in view.learner_rows)
+        hints = [message]
+        if used < got_total:
+            unused = traced.get("unused_params") or []
+            hints.append(say("params.unused", lang, count=got_total - used, names=", ".join(unused[:5]) or "?"))
+            hints.append(say("fix.unused", lang))
+        return Check(check_id, False, 0, points, kind="params", message=message, hints=hints, model=spec.class_name)
+    message = say("passed.params", lang, model=spec.class_name, total=got_total)
+    return Check(check_id, True, points, points, message=message, model=spec.class_name)
+
+
+def _num_classes(spec: ModelSpec, chapter: Chapter, probe: dict[str, Any], learner: list[OpRow], lang: str) -> Check:
+    points = chapter.points["num_classes"]
+    check_id = f"{spec.class_name}.num_classes"
+    info = probe.get("num_classes") or {}
+    asked = info.get("asked")
+    last = next((row for row in reversed(learner) if row.layer is not None), None)
+    if info.get("ok") and info.get("output_shape") == [asked]:
+        return Check(check_id, True, points, points, message=say("passed.num_classes", lang, model=spec.class_name, asked=asked),
+                     model=spec.class_name)
+    layer = last.layer if last else None
+    if info.get("ok"):
+        got = "x".join(map(str, info.get("output_shape") or []))
+        message = say("num_classes.wrong", lang, model=spec.class_name, asked=asked, got=got)
+        example = "nn.Linear(4096, num_classes)" if last is None or last.op == "linear" else "nn.Conv2d(384, num_classes, kernel_size=3, padding=1)"
+        if last is not None and last.op == "linear":
+            example = f"nn.Linear({last.hparams['in_features']}, num_classes)"
+        hints = [message, say("num_classes.why", lang), say("num_classes.fix", lang, example=example)]
+    else:
+        detail = (info.get("error") or {}).get("message", "")
+        message = say("num_classes.error", lang, model=spec.class_name, asked=asked, detail=detail)
+        hints = [message, say("num_classes.why", lang), say("num_classes.fix", lang, example="nn.Linear(..., num_classes)")]
+    return Check(check_id, False, 0, points, kind="num_classes", layer=layer, suspect="num_classes", message=message,
+                 hints=hints, model=spec.class_name)
+
+
+def _function(spec: ModelSpec, chapter: Chapter, probe: dict[str, Any], structure: Check, path: str, lang: str) -> Check:
+    points = chapter.points["function"]
+    check_id = f"{spec.class_name}.function"
+    result = probe.get("function") or {}
+    if result.get("ran") and result.get("ok"):
+        return Check(check_id, True, points, points, message=say("passed.function", lang, model=spec.class_name),
+                     model=spec.class_name)
+    if not result.get("ran"):
+        reason = say("not_checked.structure_first", lang)
+        message = say("function.parameters", lang, model=spec.class_name) if structure.passed else \
+            say("not_checked", lang, model=spec.class_name, reason=reason)
+        return Check(check_id, False, 0, points, kind="function", message=message, hints=[message], model=spec.class_name)
+    if result.get("kind"):  # the run itself raised
+        finding = _load_finding(result, path, spec.class_name, lang)
+        return Check(check_id, False, 0, points, kind=finding.kind, message=finding.message, hints=finding.hints,
+                     model=spec.class_name, line=result.get("line"))
+    if result.get("reason") in ("shape", "not_tensor"):
+        message = say("not_checked", lang, model=spec.class_name, reason=say("not_checked.structure_first", lang))
+        return Check(check_id, False, 0, points, kind="function", message=message, hints=[message], model=spec.class_name)
+    message = say("function.differs", lang, model=spec.class_name, diff=result.get("max_abs_diff", float("nan")),
+                  scale=result.get("scale", float("nan")))
+    if result.get("probabilities"):
+        hints = [message, say("why.extra_softmax", lang), say("function.softmax", lang)]
+    else:
+        hints = [message, say("function.why", lang), say("function.fix", lang, hint=" ".join(chapter.hints.get(normalize_lang(lang), ())[:1]))]
+    return Check(check_id, False, 0, points, kind="function", message=message, hints=hints, model=spec.class_name)
+
+
+def _model_checks(chapter: Chapter, spec: ModelSpec, probe: dict[str, Any], path: str, lang: str,
+                  views: dict[str, ModelView]) -> list[Check]:
+    ref = reference_rows(spec)
+    view = ModelView(spec.class_name, ref, [], [], None)
+    views[spec.class_name] = view
+    load = probe.get("load", {})
+    if not load.get("ok"):
+        return _all_fail(chapter, _load_finding(load, path, spec.class_name, lang), [spec])
+    traced = probe.get("trace", {})
+    if not traced.get("ok"):
+        finding = _load_finding(traced, path, spec.class_name, lang)
+        if finding.kind == "error":
+            partial = rows_from_dicts(traced.get("rows") or [])
+            view.learner_rows = partial
+            translated = diagnose_error(traced, partial, ref, spec.class_name, lang)
+            if translated is not None:
+                finding.layer, finding.suspect = translated.layer, translated.suspect
+                finding.hints = [finding.message, *[h for h in translated.hints if h]]
+                if translated.message:
+                    finding.hints[1:1] = []
+                    finding.message = f"{translated.message} ({finding.message})"
+                    finding.hints[0] = finding.message
+        return _all_fail(chapter, finding, [spec])
+    learner = rows_from_dicts(traced["rows"])
+    structure, _ = _structure(spec, chapter, ref, learner, lang, view)
+    checks = [structure, _params(spec, chapter, view, traced, lang)]
+    if spec.num_classes is not None:
+        checks.append(_num_classes(spec, chapter, probe, learner, lang))
+    checks.append(_function(spec, chapter, probe, structure, path, lang))
+    return checks
+
+
+_FORMULA_FUNCTIONS = ("conv_output_size", "pool_output_size", "conv_params", "linear_params", "receptive_field")
+
+
+def _formula_points(chapter: Chapter) -> int:
+    return max(1, chapter.points.get("formulas", 10) // len(_FORMULA_FUNCTIONS))
+
+
+def _formula_checks(chapter: Chapter, probe: dict[str, Any], path: str, lang: str) -> list[Check]:
+    checks = []
+    points = _formula_points(chapter)
+    for name in _FORMULA_FUNCTIONS:
+        entry = probe.get("functions", {}).get(name, {})
+        check_id = f"formulas.{name}"
+        if entry.get("ok"):
+            checks.append(Check(check_id, True, points, points, message=say("passed.formulas", lang, name=name, cases=entry["cases"])))
+            continue
+        kind = entry.get("kind", "error")
+        if kind == "missing_class":
+            suggestion = entry.get("suggestion")
+            extra = say("load.suggestion", lang, name=suggestion, wanted=name) if suggestion else ""
+            message = say("load.missing_function", lang, path=path, name=name, suggestion=extra)
+        elif kind == "formula":
+            message = say("formula.wrong", lang, name=name, args=entry["args"], got=entry["got"], expected=entry["expected"])
+        elif kind == "not_implemented":
+            message = say("load.not_implemented", lang, name=name, path=path, at=_at(entry.get("line"), entry.get("source", ""), lang))
+        else:
+            message = say("formula.error", lang, name=name, args=entry.get("args", "()"), exc_type=entry.get("exc_type", "Error"),
+                          detail=entry.get("message", ""))
+        hints = [message, *chapter.hints.get(normalize_lang(lang), ())]
+        checks.append(Check(check_id, False, 0, points, kind=kind, message=message, hints=hints, line=entry.get("line")))
+    return checks
+
+
+def grade(
+    chapter: str,
+    path: str | Path | None = None,
+    lang: str = "en",
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    memory_mb: int = DEFAULT_MEMORY_MB,
+    hidden_cases: int = 50,
+    seed: int | None = None,
+) -> Report:
+    """Grade the learner's file for ``chapter`` (default: its file in exercises/)."""
+    lang = normalize_lang(lang)
+    spec_chapter = get_chapter(chapter)
+    file = Path(path) if path is not None else spec_chapter.exercise_path()
+    shown = _rel(file)
+    start = time.monotonic()
+    if not file.is_file():
+        finding = Finding("import", say("load.import", lang, path=shown, at="", exc_type="FileNotFoundError", detail="no such file"))
+        return Report(spec_chapter.id, shown, lang, _all_fail(spec_chapter, finding))
+    outcome = run_isolated(probe_chapter, spec_chapter.id, str(file.resolve()), hidden_cases, seed,
+                           timeout=timeout, memory_mb=memory_mb)
+    views: dict[str, ModelView] = {}
+    if outcome.status != "ok":
+        checks = _all_fail(spec_chapter, _outcome_finding(outcome, shown, timeout, memory_mb, lang))
+    elif not outcome.value["load"].get("ok"):
+        load = outcome.value["load"]
+        first = spec_chapter.models[0].class_name if spec_chapter.models else Path(shown).name
+        checks = _all_fail(spec_chapter, _load_finding(load, shown, first, lang))
+    elif not spec_chapter.models:
+        checks = _formula_checks(spec_chapter, outcome.value, shown, lang)
+    else:
+        checks = []
+        for spec in spec_chapter.models:
+            checks += _model_checks(spec_chapter, spec, outcome.value["models"][spec.class_name], shown, lang, views)
+    return Report(spec_chapter.id, shown, lang, checks, seconds=time.monotonic() - start, models=views,
+                  output=outcome.output)
