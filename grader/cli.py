@@ -65,6 +65,24 @@ def _summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    from grader.chapters import get_chapter
+    from grader.pipeline import grade
+
+    try:
+        chapter = get_chapter(args.chapter)
+    except KeyError as error:
+        raise UsageError(error.args[0]) from None
+    if args.path is not None and not args.path.endswith(".py"):
+        raise UsageError(f"--path must name a .py file, got {args.path!r}")
+    report = grade(chapter.id, path=args.path, lang=args.lang, timeout=args.timeout, memory_mb=args.memory_mb)
+    if args.json:
+        print(report.to_json())
+    else:
+        print(report.render_text(hints=args.hints, color=sys.stdout.isatty()))
+    return 0 if report.passed else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m grader", description="cnn-dojo: trace and grade classic CNNs.")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
@@ -77,6 +95,17 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--json", action="store_true", help="print one JSON object")
     output.add_argument("--torchsummary", action="store_true", help="print torchsummary's module table")
     summary.set_defaults(run=_summary)
+
+    check = verbs.add_parser("check", help="grade a chapter's file against the reference")
+    check.add_argument("chapter", help="ch05_vgg, ch05, 5 or vgg")
+    check.add_argument("--path", help="the file to grade (default: the chapter's file in exercises/)")
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+    check.add_argument("--lang", choices=["en", "zh-TW"], default="en", help="language of messages and hints")
+    check.add_argument("--hints", type=int, choices=range(4), default=1, metavar="0-3",
+                       help="hint levels to show for failed checks: 1 where, 2 why, 3 the fix (default 1)")
+    check.add_argument("--timeout", type=float, default=20.0, help="seconds the learner's code may run (default 20)")
+    check.add_argument("--memory-mb", type=int, default=3072, help="memory the learner's code may add (default 3072)")
+    check.set_defaults(run=_check)
     return parser
 
 

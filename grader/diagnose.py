@@ -124,7 +124,7 @@ def _changed(step: Step, model: str, lang: str, last_layer: int | None) -> Findi
         kind = {"activation": "activation", "pool": "pooling"}.get(family(ref.op), "layer_type")
         if family(ref.op) != family(got.op):
             kind = "layer_type"
-        message = say("where.type", lang, model=model, where=where, got=op_label(got.op, lang), expected=op_label(ref.op, lang))
+        message = say("where.type", lang, model=model, where=where, expected=op_label(ref.op, lang))
         return Finding(kind, message, [message, say("why.type", lang, got_desc=describe(got), expected_desc=describe(ref)),
                                        say("fix.replace", lang, expected_desc=describe(ref))], layer=layer)
     names = _SHAPE_HPARAMS.get(ref.op, tuple(sorted(set(ref.hparams) | set(got.hparams))))

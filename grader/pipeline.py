@@ -237,12 +237,14 @@ def _model_checks(chapter: Chapter, spec: ModelSpec, probe: dict[str, Any], path
             view.learner_rows = partial
             translated = diagnose_error(traced, partial, ref, spec.class_name, lang)
             if translated is not None:
+                # level 1 says where in the learner's terms, with torch's own words and the file's line under it
+                raw = finding.message
                 finding.layer, finding.suspect = translated.layer, translated.suspect
-                finding.hints = [finding.message, *[h for h in translated.hints if h]]
                 if translated.message:
-                    finding.hints[1:1] = []
-                    finding.message = f"{translated.message} ({finding.message})"
-                    finding.hints[0] = finding.message
+                    finding.message = translated.message
+                    finding.hints = [f"{translated.message}\n{raw}", *translated.hints[1:]]
+                else:
+                    finding.hints = [raw, *translated.hints[1:]]
         return _all_fail(chapter, finding, [spec])
     learner = rows_from_dicts(traced["rows"])
     structure, _ = _structure(spec, chapter, ref, learner, lang, view)

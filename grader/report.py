@@ -98,10 +98,16 @@ class Report:
         """The terminal view: one line per check, then the hints of failed checks up to level ``hints``."""
         green, red, dim, reset = ("\033[32m", "\033[31m", "\033[2m", "\033[0m") if color else ("", "", "", "")
         lines = [f"{self.chapter}: {self.score}/{self.max_score}"]
+        previous = None
         for check in self.checks:
             mark = f"{green}PASS{reset}" if check.passed else f"{red}FAIL{reset}"
+            if not check.passed and check.message == previous:  # one cause, several checks: say it once
+                lines.append(f"  {mark} {check.id} ({check.points}/{check.max_points})  {dim}(same as above){reset}")
+                continue
             lines.append(f"  {mark} {check.id} ({check.points}/{check.max_points})  {check.message}")
             if not check.passed:
+                previous = check.message
                 for level, hint in enumerate(check.hints[:hints], start=1):
+                    hint = hint.replace("\n", "\n" + " " * 15)
                     lines.append(f"       {dim}hint {level}:{reset} {hint}")
         return "\n".join(lines)
