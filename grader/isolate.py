@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Outcome", "run_isolated", "DEFAULT_TIMEOUT", "DEFAULT_MEMORY_MB"]
+__all__ = ["Outcome", "run_isolated", "warm_up", "DEFAULT_TIMEOUT", "DEFAULT_MEMORY_MB"]
 
 DEFAULT_TIMEOUT = 20.0  # seconds
 DEFAULT_MEMORY_MB = 3072  # added to the forkserver's own address space
@@ -52,6 +52,14 @@ def _get_context() -> multiprocessing.context.ForkServerContext:
             context.set_forkserver_preload(_PRELOAD)
             _context = context
         return _context
+
+
+def warm_up() -> None:
+    """Start the forkserver now, so its ``import torch`` overlaps with the caller's own imports."""
+    from multiprocessing import forkserver
+
+    _get_context()
+    forkserver.ensure_running()
 
 
 def _vm_size_bytes() -> int:

@@ -104,6 +104,16 @@ def _use_order(model: nn.Module, rows: list[dict[str, Any]]) -> list[tuple[str, 
     return [(name, model.get_parameter(name)) for row in rows for name in row["param_names"]]
 
 
+_BLOCK = 4_194_301  # a prime, so rows of a weight matrix start at different places in the block
+
+
+def _tiled(block: torch.Tensor, offset: int, shape: torch.Size, scale: float) -> torch.Tensor:
+    numel = math.prod(shape)
+    scaled = torch.cat([block[offset:], block[:offset]]).mul_(scale) if offset else block * scale
+    repeats = -(-numel // _BLOCK)
+    return (scaled.repeat(repeats)[:numel] if repeats > 1 else scaled[:numel].clone()).view(shape)
+
+
 def _function_check(cls: type, spec: ModelSpec, path: str, learner_rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Give the learner's model the reference's weights, matched in the order the forward pass uses
     them, and compare outputs in eval mode on the same input."""
@@ -119,11 +129,17 @@ def _function_check(cls: type, spec: ModelSpec, path: str, learner_rows: list[di
         learner = _build(cls, spec, "cpu")  # buffers have values that meta tensors cannot hold
         learner_params = _use_order(learner, learner_rows)
     generator = torch.Generator().manual_seed(FUNCTION_SEED)
+    # One block of random numbers, of prime length, tiled into every parameter from a running offset:
+    # as random-looking as fresh numbers for this purpose (no two filters or rows alike) but a memory
+    # copy instead of 138M draws from the generator (0.1 s instead of 1.2 s for VGG16).
+    block = torch.rand(_BLOCK, generator=generator).mul_(2).sub_(1)
+    offset = 0
     for (ref_name, ref_param), (learner_name, _) in zip(ref_params, learner_params, strict=True):
-        # He-uniform weights keep activations in range through deep ReLU stacks; one tensor, shared
+        # He-uniform scale keeps activations in range through deep ReLU stacks; one tensor, shared
         fan_in = math.prod(ref_param.shape[1:]) if ref_param.dim() > 1 else ref_param.shape[0]
         bound = math.sqrt(6.0 / fan_in) if ref_param.dim() > 1 else 0.1
-        shared = nn.Parameter(torch.empty(ref_param.shape).uniform_(-bound, bound, generator=generator), requires_grad=False)
+        shared = nn.Parameter(_tiled(block, offset, ref_param.shape, bound), requires_grad=False)
+        offset = (offset + ref_param.numel()) % _BLOCK
         for model, name in ((reference, ref_name), (learner, learner_name)):
             owner, _, attr = name.rpartition(".")
             model.get_submodule(owner)._parameters[attr] = shared
