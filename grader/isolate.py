@@ -10,6 +10,7 @@ answer travels over a pipe the parent reads. Whatever the learner's code does (l
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
 import resource
@@ -25,7 +26,8 @@ __all__ = ["Outcome", "run_isolated", "warm_up", "DEFAULT_TIMEOUT", "DEFAULT_MEM
 
 DEFAULT_TIMEOUT = 20.0  # seconds
 DEFAULT_MEMORY_MB = 3072  # added to the forkserver's own address space
-OUTPUT_CAP_BYTES = 1 << 20  # what the learner's code may print before writes fail
+OUTPUT_CAP_BYTES = 1 << 20  # what the learner's print() calls may write; the rest is dropped
+FILE_CAP_BYTES = 8 << 20  # backstop for output written below Python (C extensions), and for files
 _PRELOAD = ["torch", "grader.probe", "solutions"]
 
 _context: multiprocessing.context.ForkServerContext | None = None
@@ -73,6 +75,27 @@ def _vm_size_bytes() -> int:
     return 0
 
 
+class _CappedWriter(io.TextIOBase):
+    """A stdout that keeps the first ``cap`` bytes and silently drops the rest: a print flood costs
+    nothing and never turns into an error the learner did not write."""
+
+    def __init__(self, fd: int, cap: int) -> None:
+        self.fd, self.left = fd, cap
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if self.left > 0:
+            data = text.encode("utf-8", "replace")[: self.left]
+            self.left -= len(data)
+            try:
+                os.write(self.fd, data)
+            except OSError:
+                self.left = 0
+        return len(text)
+
+
 def _child(target: Callable[..., Any], args: tuple[Any, ...], conn: Any, output_path: str, memory_mb: int) -> None:
     # Output: everything the learner prints goes to a capped file, never to the caller's terminal.
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an over-long write fails instead of killing us
@@ -83,9 +106,8 @@ def _child(target: Callable[..., Any], args: tuple[Any, ...], conn: Any, output_
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)  # input() gets EOF instead of waiting forever
     os.close(null)
-    sys.stdout = open(1, "w", buffering=1, closefd=False)
-    sys.stderr = open(2, "w", buffering=1, closefd=False)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_CAP_BYTES, OUTPUT_CAP_BYTES))
+    sys.stdout = sys.stderr = _CappedWriter(1, OUTPUT_CAP_BYTES)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_CAP_BYTES, FILE_CAP_BYTES))
     if memory_mb > 0:
         limit = _vm_size_bytes() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

@@ -77,7 +77,7 @@ def _outcome_finding(outcome: Outcome, path: str, timeout: float, memory_mb: int
     return Finding("error", say("run.crash", lang, signal=outcome.signal))
 
 
-def _load_finding(load: dict[str, Any], path: str, name: str, lang: str) -> Finding:
+def _load_finding(load: dict[str, Any], path: str, name: str, lang: str, memory_mb: int = DEFAULT_MEMORY_MB) -> Finding:
     kind = load.get("kind", "error")
     at = _at(load.get("line"), load.get("source", ""), lang)
     detail = load.get("message", "")
@@ -95,7 +95,7 @@ def _load_finding(load: dict[str, Any], path: str, name: str, lang: str) -> Find
     elif kind == "not_implemented":
         message = say("load.not_implemented", lang, name=name, path=path, at=at)
     elif kind == "memory":
-        message = say("run.memory", lang, limit=DEFAULT_MEMORY_MB)
+        message = say("run.memory", lang, limit=memory_mb)
     else:
         stage = say(f"stage.{load.get('stage', 'forward')}", lang)
         message = say("load.error", lang, path=path, at=at, stage=stage, exc_type=load.get("exc_type", "Error"), detail=detail)
@@ -193,7 +193,8 @@ def _num_classes(spec: ModelSpec, chapter: Chapter, probe: dict[str, Any], learn
                  hints=hints, model=spec.class_name)
 
 
-def _function(spec: ModelSpec, chapter: Chapter, probe: dict[str, Any], structure: Check, path: str, lang: str) -> Check:
+def _function(spec: ModelSpec, chapter: Chapter, probe: dict[str, Any], structure: Check, path: str, lang: str,
+              memory_mb: int) -> Check:
     points = chapter.points["function"]
     check_id = f"{spec.class_name}.function"
     result = probe.get("function") or {}
@@ -206,7 +207,7 @@ def _function(spec: ModelSpec, chapter: Chapter, probe: dict[str, Any], structur
             say("not_checked", lang, model=spec.class_name, reason=reason)
         return Check(check_id, False, 0, points, kind="function", message=message, hints=[message], model=spec.class_name)
     if result.get("kind"):  # the run itself raised
-        finding = _load_finding(result, path, spec.class_name, lang)
+        finding = _load_finding(result, path, spec.class_name, lang, memory_mb)
         return Check(check_id, False, 0, points, kind=finding.kind, message=finding.message, hints=finding.hints,
                      model=spec.class_name, line=result.get("line"))
     if result.get("reason") in ("shape", "not_tensor"):
@@ -222,16 +223,16 @@ def _function(spec: ModelSpec, chapter: Chapter, probe: dict[str, Any], structur
 
 
 def _model_checks(chapter: Chapter, spec: ModelSpec, probe: dict[str, Any], path: str, lang: str,
-                  views: dict[str, ModelView]) -> list[Check]:
+                  views: dict[str, ModelView], memory_mb: int) -> list[Check]:
     ref = reference_rows(spec)
     view = ModelView(spec.class_name, ref, [], [], None)
     views[spec.class_name] = view
     load = probe.get("load", {})
     if not load.get("ok"):
-        return _all_fail(chapter, _load_finding(load, path, spec.class_name, lang), [spec])
+        return _all_fail(chapter, _load_finding(load, path, spec.class_name, lang, memory_mb), [spec])
     traced = probe.get("trace", {})
     if not traced.get("ok"):
-        finding = _load_finding(traced, path, spec.class_name, lang)
+        finding = _load_finding(traced, path, spec.class_name, lang, memory_mb)
         if finding.kind == "error":
             partial = rows_from_dicts(traced.get("rows") or [])
             view.learner_rows = partial
@@ -251,7 +252,7 @@ def _model_checks(chapter: Chapter, spec: ModelSpec, probe: dict[str, Any], path
     checks = [structure, _params(spec, chapter, view, traced, lang)]
     if spec.num_classes is not None:
         checks.append(_num_classes(spec, chapter, probe, learner, lang))
-    checks.append(_function(spec, chapter, probe, structure, path, lang))
+    checks.append(_function(spec, chapter, probe, structure, path, lang, memory_mb))
     return checks
 
 
@@ -315,12 +316,13 @@ def grade(
     elif not outcome.value["load"].get("ok"):
         load = outcome.value["load"]
         first = spec_chapter.models[0].class_name if spec_chapter.models else Path(shown).name
-        checks = _all_fail(spec_chapter, _load_finding(load, shown, first, lang))
+        checks = _all_fail(spec_chapter, _load_finding(load, shown, first, lang, memory_mb))
     elif not spec_chapter.models:
         checks = _formula_checks(spec_chapter, outcome.value, shown, lang)
     else:
         checks = []
         for spec in spec_chapter.models:
-            checks += _model_checks(spec_chapter, spec, outcome.value["models"][spec.class_name], shown, lang, views)
+            checks += _model_checks(spec_chapter, spec, outcome.value["models"][spec.class_name], shown, lang, views,
+                                    memory_mb)
     return Report(spec_chapter.id, shown, lang, checks, seconds=time.monotonic() - start, models=views,
                   output=outcome.output)
