@@ -25,9 +25,17 @@ class ModelSpec:
     kwargs: dict[str, Any] = field(default_factory=dict)
     num_classes: int | None = None  # None: the class takes no num_classes (GoogLeNet's Inception)
     signature: str = ""  # the constructor as the learner sees it
+    name: str = ""  # how checks and messages name it, when not the class name: "make_vgg(vgg11)"
+    bonus: bool = False  # graded only when asked for; not part of the chapter's score
+
+    @property
+    def label(self) -> str:
+        return self.name or self.class_name
 
     @property
     def checks(self) -> tuple[str, ...]:
+        if self.bonus:
+            return ("structure", "params")
         return CHECKS if self.num_classes is not None else tuple(c for c in CHECKS if c != "num_classes")
 
 
@@ -37,6 +45,7 @@ class Chapter:
     title: dict[str, str]  # lang -> title
     file: str  # the learner's file, relative to exercises/
     models: tuple[ModelSpec, ...] = ()
+    bonus: tuple[ModelSpec, ...] = ()
     zoo_name: str | None = None  # the registry entry this chapter is about
     points: dict[str, int] = field(default_factory=lambda: {"structure": 4, "params": 2, "num_classes": 1, "function": 3})
     hints: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lang -> static hints, general to specific
@@ -51,6 +60,9 @@ class Chapter:
 
     def solution_path(self, root: Path | None = None) -> Path:
         return (root or ROOT) / "solutions" / self.file
+
+    def worksheet_path(self, root: Path | None = None, solution: bool = False) -> Path:
+        return (root or ROOT) / ("solutions" if solution else "exercises") / self.id / "worksheet.py"
 
     @property
     def max_score(self) -> int:
@@ -141,6 +153,16 @@ CHAPTERS: tuple[Chapter, ...] = (
         title={"en": "VGG16 (ILSVRC 2014)", "zh-TW": "VGG16（ILSVRC 2014）"},
         file="ch05_vgg/vgg.py",
         models=(_classifier("VGG16", "VGG16", "ch05_vgg.vgg", (3, 224, 224), 1000),),
+        bonus=tuple(
+            ModelSpec(class_name="make_vgg", reference="solutions.ch05_vgg.vgg:make_vgg", input_shape=(3, 224, 224),
+                      args=(cfg,), kwargs={"num_classes": 1000}, name=f"make_vgg({depth})", bonus=True,
+                      signature=f"make_vgg({cfg!r})")
+            for depth, cfg in (
+                ("vgg11", [64, "M", 128, "M", 256, 256, "M", 512, 512, "M", 512, 512, "M"]),
+                ("vgg19", [64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512, 512, 512, 512, "M",
+                           512, 512, 512, 512, "M"]),
+            )
+        ),
         zoo_name="VGG16",
         hints={
             "en": ("Only 3x3 convolutions with padding 1 (the size stays), and 2x2 max-pools with stride 2 (the size halves).",

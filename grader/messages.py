@@ -179,6 +179,15 @@ MESSAGES: dict[str, dict[str, str]] = {
                                       "zh-TW": "這看起來是 torchvision 的 GoogLeNet（有 batch norm，且「5x5」分支用的是 3x3 卷積）。本練習要的是論文的網路：沒有 batch norm，並使用真正的 5x5 卷積（padding 2）。"},
     "variant.lrn": {"en": "You added local response normalisation (LRN) as in the paper. This exercise follows the course notes, which leave LRN out: remove it.",
                     "zh-TW": "你照論文加入了局部響應正規化（LRN）。本練習依照課程筆記，不使用 LRN：請移除它。"},
+    # -- worksheets ----------------------------------------------------------------------------------
+    "worksheet.right": {"en": "{name} = {value}: right.", "zh-TW": "{name} = {value}：正確。"},
+    "worksheet.blank": {"en": "{name} is still blank: {question}", "zh-TW": "{name} 還沒填：{question}"},
+    "worksheet.wrong": {"en": "{name} = {value} is not right: {question}", "zh-TW": "{name} = {value} 不正確：{question}"},
+    "worksheet.missing": {"en": "{name} is missing from the worksheet: add the line `{name} = ...`.",
+                          "zh-TW": "工作單中找不到 {name}：請加上 `{name} = ...` 這一行。"},
+    "worksheet.hint": {"en": "Compute it by hand: {formula}", "zh-TW": "請手算：{formula}"},
+    "worksheet.shape": {"en": "Write a shape as (channels, height, width), without the batch dimension.",
+                        "zh-TW": "形狀請寫成 (通道, 高, 寬)，不含批次維度。"},
     # -- formulas (chapter 0) ------------------------------------------------------------------------
     "formula.wrong": {"en": "{name}{args} returned {got}, expected {expected}.", "zh-TW": "{name}{args} 回傳 {got}，正確答案是 {expected}。"},
     "formula.error": {"en": "{name}{args} raised {exc_type}: {detail}", "zh-TW": "{name}{args} 發生 {exc_type}：{detail}"},

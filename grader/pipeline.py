@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import functools
 import time
 from pathlib import Path
 from typing import Any
@@ -19,26 +18,25 @@ from grader.compare import align, first_divergence, rows_from_dicts
 from grader.diagnose import Finding, describe, diagnose_error, diagnose_step, recognise_variant
 from grader.isolate import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Outcome, run_isolated
 from grader.messages import normalize_lang, op_label, say
-from grader.probe import probe_chapter, reference_class
+from grader.probe import probe_chapter, probe_worksheet, reference_class
 from grader.report import Check, ModelView, Report
 from grader.trace import OpRow, trace
+from grader.worksheets import WORKSHEETS, check_value
 
-__all__ = ["grade", "reference_rows"]
+__all__ = ["grade", "grade_worksheet", "reference_rows"]
 
 
-@functools.lru_cache(maxsize=32)
-def _reference_trace(spec_key: tuple[str, tuple[Any, ...], tuple[tuple[str, Any], ...], tuple[int, ...]]) -> tuple[OpRow, ...]:
-    reference, args, kwargs, input_shape = spec_key
-    module, _, name = reference.partition(":")
-    spec = ModelSpec(class_name=name, reference=reference, input_shape=input_shape, args=args, kwargs=dict(kwargs))
-    with torch.device("meta"):
-        model = reference_class(spec)(*args, **dict(kwargs))
-    return tuple(trace(model, input_shape).rows)
+_REFERENCE_ROWS: dict[str, tuple[OpRow, ...]] = {}
 
 
 def reference_rows(spec: ModelSpec) -> list[OpRow]:
     """The reference's op trace for a chapter's model (traced once per process, on the meta device)."""
-    return list(_reference_trace((spec.reference, spec.args, tuple(sorted(spec.kwargs.items())), spec.input_shape)))
+    key = repr((spec.reference, spec.args, sorted(spec.kwargs.items()), spec.input_shape))
+    if key not in _REFERENCE_ROWS:
+        with torch.device("meta"):
+            model = reference_class(spec)(*spec.args, **spec.kwargs)
+        _REFERENCE_ROWS[key] = tuple(trace(model, spec.input_shape).rows)
+    return list(_REFERENCE_ROWS[key])
 
 
 def _rel(path: Path) -> str:
@@ -57,9 +55,9 @@ def _all_fail(chapter: Chapter, finding: Finding, models: list[ModelSpec] | None
     checks = []
     for spec in models if models is not None else list(chapter.models):
         for check in spec.checks:
-            checks.append(Check(id=f"{spec.class_name}.{check}", passed=False, points=0, max_points=chapter.points[check],
+            checks.append(Check(id=f"{spec.label}.{check}", passed=False, points=0, max_points=chapter.points[check],
                                 kind=finding.kind, layer=finding.layer, suspect=finding.suspect, message=finding.message,
-                                hints=list(finding.hints), model=spec.class_name))
+                                hints=list(finding.hints), model=spec.label))
     if not chapter.models:
         for name in _FORMULA_FUNCTIONS:
             checks.append(Check(id=f"formulas.{name}", passed=False, points=0, max_points=_formula_points(chapter),
@@ -108,14 +106,14 @@ def _structure(spec: ModelSpec, chapter: Chapter, ref: list[OpRow], got: list[Op
     view.steps, view.learner_rows = steps, got
     found = first_divergence(steps)
     points = chapter.points["structure"]
-    check_id = f"{spec.class_name}.structure"
+    check_id = f"{spec.label}.structure"
     if found is None:
         depth = sum(1 for row in got if row.layer is not None)
-        message = say("passed.structure", lang, model=spec.class_name, layers=len(got), depth=depth)
-        return Check(check_id, True, points, points, message=message, model=spec.class_name), None
+        message = say("passed.structure", lang, model=spec.label, layers=len(got), depth=depth)
+        return Check(check_id, True, points, points, message=message, model=spec.label), None
     index, _ = found
     view.divergence = index
-    finding = diagnose_step(steps, index, spec.class_name, lang)
+    finding = diagnose_step(steps, index, spec.label, lang)
     variant = recognise_variant(chapter.id, got)
     if variant:
         finding.variant = variant
@@ -123,12 +121,12 @@ def _structure(spec: ModelSpec, chapter: Chapter, ref: list[OpRow], got: list[Op
         finding.hints = [f"{finding.hints[0]} {note}", *finding.hints[1:]]
         finding.message = f"{finding.message} {note}"
     return Check(check_id, False, 0, points, kind=finding.kind, layer=finding.layer, suspect=finding.suspect,
-                 message=finding.message, hints=finding.hints, model=spec.class_name, variant=finding.variant), finding
+                 message=finding.message, hints=finding.hints, model=spec.label, variant=finding.variant), finding
 
 
 def _params(spec: ModelSpec, chapter: Chapter, view: ModelView, traced: dict[str, Any], lang: str) -> Check:
     points = chapter.points["params"]
-    check_id = f"{spec.class_name}.params"
+    check_id = f"{spec.label}.params"
     ref_total = sum(row.params for row in view.reference_rows)
     got_total = int(traced["total_params"])
     for step in view.steps:
@@ -136,7 +134,7 @@ def _params(spec: ModelSpec, chapter: Chapter, view: ModelView, traced: dict[str
         if ref is None or got is None or ref.op != got.op or ref.params == got.params:
             continue
         where = f"{op_label(got.op, lang)} {got.layer} ({got.module or 'forward'})" if got.layer else op_label(got.op, lang)
-        message = f"{spec.class_name}: " + say("params.layer", lang, where=where, got=got.params, expected=ref.params)
+        message = f"{spec.label}: " + say("params.layer", lang, where=where, got=got.params, expected=ref.params)
         hints = [message]
         h = got.hparams
         if got.op == "conv2d":
@@ -147,96 +145,96 @@ def _params(spec: ModelSpec, chapter: Chapter, view: ModelView, traced: dict[str
             hints.append(say("why.params_linear", lang, inn=h["in_features"], out=h["out_features"],
                              bias=h["out_features"] if h.get("bias") else 0, total=got.params))
         if got.hparams.get("bias") is False and ref.hparams.get("bias") is True:
-            hints[0] = f"{spec.class_name}: " + say("params.bias", lang, where=where)
+            hints[0] = f"{spec.label}: " + say("params.bias", lang, where=where)
             hints.append(say("fix.bias", lang))
         else:
             hints.append(say("fix.replace", lang, expected_desc=describe(ref)))
         suspect = next((n for n in ("out_channels", "kernel_size", "in_channels", "out_features", "in_features")
                         if ref.hparams.get(n) != got.hparams.get(n)), None)
         return Check(check_id, False, 0, points, kind="params", layer=got.layer, suspect=suspect, message=hints[0],
-                     hints=hints, model=spec.class_name)
+                     hints=hints, model=spec.label)
     if got_total != ref_total:
-        message = f"{spec.class_name}: " + say("params.total", lang, model=spec.class_name, got=got_total, expected=ref_total)
+        message = f"{spec.label}: " + say("params.total", lang, model=spec.label, got=got_total, expected=ref_total)
         used = sum(row.params for row in view.learner_rows)
         hints = [message]
         if used < got_total:
             unused = traced.get("unused_params") or []
             hints.append(say("params.unused", lang, count=got_total - used, names=", ".join(unused[:5]) or "?"))
             hints.append(say("fix.unused", lang))
-        return Check(check_id, False, 0, points, kind="params", message=message, hints=hints, model=spec.class_name)
-    message = say("passed.params", lang, model=spec.class_name, total=got_total)
-    return Check(check_id, True, points, points, message=message, model=spec.class_name)
+        return Check(check_id, False, 0, points, kind="params", message=message, hints=hints, model=spec.label)
+    message = say("passed.params", lang, model=spec.label, total=got_total)
+    return Check(check_id, True, points, points, message=message, model=spec.label)
 
 
 def _num_classes(spec: ModelSpec, chapter: Chapter, probe: dict[str, Any], learner: list[OpRow], lang: str) -> Check:
     points = chapter.points["num_classes"]
-    check_id = f"{spec.class_name}.num_classes"
+    check_id = f"{spec.label}.num_classes"
     info = probe.get("num_classes") or {}
     asked = info.get("asked")
     last = next((row for row in reversed(learner) if row.layer is not None), None)
     if info.get("ok") and info.get("output_shape") == [asked]:
-        return Check(check_id, True, points, points, message=say("passed.num_classes", lang, model=spec.class_name, asked=asked),
-                     model=spec.class_name)
+        return Check(check_id, True, points, points, message=say("passed.num_classes", lang, model=spec.label, asked=asked),
+                     model=spec.label)
     layer = last.layer if last else None
     if info.get("ok"):
         got = "x".join(map(str, info.get("output_shape") or []))
-        message = say("num_classes.wrong", lang, model=spec.class_name, asked=asked, got=got)
+        message = say("num_classes.wrong", lang, model=spec.label, asked=asked, got=got)
         example = "nn.Linear(4096, num_classes)" if last is None or last.op == "linear" else "nn.Conv2d(384, num_classes, kernel_size=3, padding=1)"
         if last is not None and last.op == "linear":
             example = f"nn.Linear({last.hparams['in_features']}, num_classes)"
         hints = [message, say("num_classes.why", lang), say("num_classes.fix", lang, example=example)]
     else:
         detail = (info.get("error") or {}).get("message", "")
-        message = say("num_classes.error", lang, model=spec.class_name, asked=asked, detail=detail)
+        message = say("num_classes.error", lang, model=spec.label, asked=asked, detail=detail)
         hints = [message, say("num_classes.why", lang), say("num_classes.fix", lang, example="nn.Linear(..., num_classes)")]
     return Check(check_id, False, 0, points, kind="num_classes", layer=layer, suspect="num_classes", message=message,
-                 hints=hints, model=spec.class_name)
+                 hints=hints, model=spec.label)
 
 
 def _function(spec: ModelSpec, chapter: Chapter, probe: dict[str, Any], structure: Check, path: str, lang: str,
               memory_mb: int) -> Check:
     points = chapter.points["function"]
-    check_id = f"{spec.class_name}.function"
+    check_id = f"{spec.label}.function"
     result = probe.get("function") or {}
     if result.get("ran") and result.get("ok"):
-        return Check(check_id, True, points, points, message=say("passed.function", lang, model=spec.class_name),
-                     model=spec.class_name)
+        return Check(check_id, True, points, points, message=say("passed.function", lang, model=spec.label),
+                     model=spec.label)
     if not result.get("ran"):
         reason = say("not_checked.structure_first", lang)
-        message = say("function.parameters", lang, model=spec.class_name) if structure.passed else \
-            say("not_checked", lang, model=spec.class_name, reason=reason)
-        return Check(check_id, False, 0, points, kind="function", message=message, hints=[message], model=spec.class_name)
+        message = say("function.parameters", lang, model=spec.label) if structure.passed else \
+            say("not_checked", lang, model=spec.label, reason=reason)
+        return Check(check_id, False, 0, points, kind="function", message=message, hints=[message], model=spec.label)
     if result.get("kind"):  # the run itself raised
-        finding = _load_finding(result, path, spec.class_name, lang, memory_mb)
+        finding = _load_finding(result, path, spec.label, lang, memory_mb)
         return Check(check_id, False, 0, points, kind=finding.kind, message=finding.message, hints=finding.hints,
-                     model=spec.class_name, line=result.get("line"))
+                     model=spec.label, line=result.get("line"))
     if result.get("reason") in ("shape", "not_tensor"):
-        message = say("not_checked", lang, model=spec.class_name, reason=say("not_checked.structure_first", lang))
-        return Check(check_id, False, 0, points, kind="function", message=message, hints=[message], model=spec.class_name)
-    message = say("function.differs", lang, model=spec.class_name, diff=result.get("max_abs_diff", float("nan")),
+        message = say("not_checked", lang, model=spec.label, reason=say("not_checked.structure_first", lang))
+        return Check(check_id, False, 0, points, kind="function", message=message, hints=[message], model=spec.label)
+    message = say("function.differs", lang, model=spec.label, diff=result.get("max_abs_diff", float("nan")),
                   scale=result.get("scale", float("nan")))
     if result.get("probabilities"):
         hints = [message, say("why.extra_softmax", lang), say("function.softmax", lang)]
     else:
         hints = [message, say("function.why", lang), say("function.fix", lang, hint=" ".join(chapter.hints.get(normalize_lang(lang), ())[:1]))]
-    return Check(check_id, False, 0, points, kind="function", message=message, hints=hints, model=spec.class_name)
+    return Check(check_id, False, 0, points, kind="function", message=message, hints=hints, model=spec.label)
 
 
 def _model_checks(chapter: Chapter, spec: ModelSpec, probe: dict[str, Any], path: str, lang: str,
                   views: dict[str, ModelView], memory_mb: int) -> list[Check]:
     ref = reference_rows(spec)
-    view = ModelView(spec.class_name, ref, [], [], None)
-    views[spec.class_name] = view
+    view = ModelView(spec.label, ref, [], [], None)
+    views[spec.label] = view
     load = probe.get("load", {})
     if not load.get("ok"):
-        return _all_fail(chapter, _load_finding(load, path, spec.class_name, lang, memory_mb), [spec])
+        return _all_fail(chapter, _load_finding(load, path, spec.label, lang, memory_mb), [spec])
     traced = probe.get("trace", {})
     if not traced.get("ok"):
-        finding = _load_finding(traced, path, spec.class_name, lang, memory_mb)
+        finding = _load_finding(traced, path, spec.label, lang, memory_mb)
         if finding.kind == "error":
             partial = rows_from_dicts(traced.get("rows") or [])
             view.learner_rows = partial
-            translated = diagnose_error(traced, partial, ref, spec.class_name, lang)
+            translated = diagnose_error(traced, partial, ref, spec.label, lang)
             if translated is not None:
                 # level 1 says where in the learner's terms, with torch's own words and the file's line under it
                 raw = finding.message
@@ -250,9 +248,10 @@ def _model_checks(chapter: Chapter, spec: ModelSpec, probe: dict[str, Any], path
     learner = rows_from_dicts(traced["rows"])
     structure, _ = _structure(spec, chapter, ref, learner, lang, view)
     checks = [structure, _params(spec, chapter, view, traced, lang)]
-    if spec.num_classes is not None:
+    if "num_classes" in spec.checks:
         checks.append(_num_classes(spec, chapter, probe, learner, lang))
-    checks.append(_function(spec, chapter, probe, structure, path, lang, memory_mb))
+    if "function" in spec.checks:
+        checks.append(_function(spec, chapter, probe, structure, path, lang, memory_mb))
     return checks
 
 
@@ -289,6 +288,59 @@ def _formula_checks(chapter: Chapter, probe: dict[str, Any], path: str, lang: st
     return checks
 
 
+WORKSHEET_POINTS = 1  # per blank
+
+
+def _worksheet_checks(chapter: Chapter, file: Path, lang: str, timeout: float, memory_mb: int) -> tuple[list[Check], str]:
+    blanks = WORKSHEETS.get(chapter.id, ())
+    shown = _rel(file)
+
+    def fail_all(finding: Finding) -> list[Check]:
+        return [Check(f"worksheet.{blank.name}", False, 0, WORKSHEET_POINTS, kind=finding.kind, message=finding.message,
+                      hints=list(finding.hints)) for blank in blanks]
+
+    if not file.is_file():
+        return fail_all(Finding("import", say("load.import", lang, path=shown, at="", exc_type="FileNotFoundError",
+                                              detail="no such file"))), ""
+    outcome = run_isolated(probe_worksheet, str(file.resolve()), [b.name for b in blanks], timeout=timeout, memory_mb=memory_mb)
+    if outcome.status != "ok":
+        return fail_all(_outcome_finding(outcome, shown, timeout, memory_mb, lang)), outcome.output
+    if not outcome.value["load"].get("ok"):
+        return fail_all(_load_finding(outcome.value["load"], shown, "worksheet", lang, memory_mb)), outcome.output
+    values, checks = outcome.value["values"], []
+    for blank in blanks:
+        check_id = f"worksheet.{blank.name}"
+        question = blank.question[lang]
+        hints = [say("worksheet.hint", lang, formula=blank.hint[lang])]
+        expected = blank.answer()
+        if isinstance(expected, tuple):
+            hints.append(say("worksheet.shape", lang))
+        if blank.name not in values:
+            message = say("worksheet.missing", lang, name=blank.name)
+            checks.append(Check(check_id, False, 0, WORKSHEET_POINTS, kind="missing_class", message=message, hints=[message, *hints]))
+        elif values[blank.name] is None or values[blank.name] is Ellipsis:
+            message = say("worksheet.blank", lang, name=blank.name, question=question)
+            checks.append(Check(check_id, False, 0, WORKSHEET_POINTS, kind="not_implemented", message=message, hints=hints))
+        elif check_value(expected, values[blank.name]):
+            message = say("worksheet.right", lang, name=blank.name, value=values[blank.name])
+            checks.append(Check(check_id, True, WORKSHEET_POINTS, WORKSHEET_POINTS, message=message))
+        else:
+            message = say("worksheet.wrong", lang, name=blank.name, value=values[blank.name], question=question)
+            checks.append(Check(check_id, False, 0, WORKSHEET_POINTS, kind="worksheet", message=message, hints=hints))
+    return checks, outcome.output
+
+
+def grade_worksheet(chapter: str, path: str | Path | None = None, lang: str = "en", *,
+                    timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB) -> Report:
+    """Grade the learner's worksheet for ``chapter`` (default: exercises/<chapter>/worksheet.py)."""
+    lang = normalize_lang(lang)
+    spec_chapter = get_chapter(chapter)
+    file = Path(path) if path is not None else spec_chapter.worksheet_path()
+    start = time.monotonic()
+    checks, output = _worksheet_checks(spec_chapter, file, lang, timeout, memory_mb)
+    return Report(spec_chapter.id, _rel(file), lang, checks, seconds=time.monotonic() - start, output=output)
+
+
 def grade(
     chapter: str,
     path: str | Path | None = None,
@@ -298,8 +350,13 @@ def grade(
     memory_mb: int = DEFAULT_MEMORY_MB,
     hidden_cases: int = 50,
     seed: int | None = None,
+    worksheet: bool | None = None,
+    bonus: bool = False,
 ) -> Report:
-    """Grade the learner's file for ``chapter`` (default: its file in exercises/)."""
+    """Grade the learner's file for ``chapter`` (default: its file in exercises/).
+
+    ``worksheet``: also grade the chapter's worksheet (default: only when grading the learner's own
+    chapter in exercises/, i.e. when no ``path`` is given)."""
     lang = normalize_lang(lang)
     spec_chapter = get_chapter(chapter)
     file = Path(path) if path is not None else spec_chapter.exercise_path()
@@ -308,21 +365,26 @@ def grade(
     if not file.is_file():
         finding = Finding("import", say("load.import", lang, path=shown, at="", exc_type="FileNotFoundError", detail="no such file"))
         return Report(spec_chapter.id, shown, lang, _all_fail(spec_chapter, finding))
-    outcome = run_isolated(probe_chapter, spec_chapter.id, str(file.resolve()), hidden_cases, seed,
+    outcome = run_isolated(probe_chapter, spec_chapter.id, str(file.resolve()), hidden_cases, seed, bonus,
                            timeout=timeout, memory_mb=memory_mb)
     views: dict[str, ModelView] = {}
+    specs = list(spec_chapter.models + (spec_chapter.bonus if bonus else ()))
     if outcome.status != "ok":
-        checks = _all_fail(spec_chapter, _outcome_finding(outcome, shown, timeout, memory_mb, lang))
+        checks = _all_fail(spec_chapter, _outcome_finding(outcome, shown, timeout, memory_mb, lang), specs)
     elif not outcome.value["load"].get("ok"):
         load = outcome.value["load"]
         first = spec_chapter.models[0].class_name if spec_chapter.models else Path(shown).name
-        checks = _all_fail(spec_chapter, _load_finding(load, shown, first, lang, memory_mb))
+        checks = _all_fail(spec_chapter, _load_finding(load, shown, first, lang, memory_mb), specs)
     elif not spec_chapter.models:
         checks = _formula_checks(spec_chapter, outcome.value, shown, lang)
     else:
         checks = []
-        for spec in spec_chapter.models:
-            checks += _model_checks(spec_chapter, spec, outcome.value["models"][spec.class_name], shown, lang, views,
+        for spec in specs:
+            checks += _model_checks(spec_chapter, spec, outcome.value["models"][spec.label], shown, lang, views,
                                     memory_mb)
-    return Report(spec_chapter.id, shown, lang, checks, seconds=time.monotonic() - start, models=views,
-                  output=outcome.output)
+    output = outcome.output
+    if worksheet or (worksheet is None and path is None):
+        sheet, sheet_output = _worksheet_checks(spec_chapter, spec_chapter.worksheet_path(), lang, timeout, memory_mb)
+        checks = sheet + checks
+        output += sheet_output
+    return Report(spec_chapter.id, shown, lang, checks, seconds=time.monotonic() - start, models=views, output=output)

@@ -20,7 +20,7 @@ from grader.chapters import Chapter, ModelSpec, get_chapter
 from grader.load import LoadError, closest_name, import_path
 from grader.trace import OpRow, trace
 
-__all__ = ["probe_chapter", "reference_class", "FUNCTION_SEED", "OTHER_NUM_CLASSES"]
+__all__ = ["probe_chapter", "probe_worksheet", "reference_class", "FUNCTION_SEED", "OTHER_NUM_CLASSES"]
 
 OTHER_NUM_CLASSES = 7  # the num_classes check builds the model again with this
 FUNCTION_SEED = 0
@@ -218,7 +218,8 @@ def _probe_formulas(module: Any, path: str, hidden: int, seed: int | None) -> di
     return {"functions": functions}
 
 
-def probe_chapter(chapter_id: str, path: str, hidden_cases: int = 50, seed: int | None = None) -> dict[str, Any]:
+def probe_chapter(chapter_id: str, path: str, hidden_cases: int = 50, seed: int | None = None,
+                  bonus: bool = False) -> dict[str, Any]:
     """Load ``path`` and probe every model of the chapter. Runs in the isolated child."""
     chapter: Chapter = get_chapter(chapter_id)
     torch.set_num_threads(max(1, torch.get_num_threads()))
@@ -236,8 +237,8 @@ def probe_chapter(chapter_id: str, path: str, hidden_cases: int = 50, seed: int 
     if not chapter.models:
         answer.update(_probe_formulas(module, path, hidden_cases, seed))
         return answer
-    for spec in chapter.models:
-        answer["models"][spec.class_name] = _probe_model(module, spec, path)
+    for spec in chapter.models + (chapter.bonus if bonus else ()):
+        answer["models"][spec.label] = _probe_model(module, spec, path)
     return answer
 
 
@@ -247,7 +248,9 @@ def _probe_model(module: Any, spec: ModelSpec, path: str) -> dict[str, Any]:
         classes = [n for n, v in vars(module).items() if isinstance(v, type) and not n.startswith("_")]
         return {"load": {"ok": False, "kind": "missing_class", "suggestion": closest_name(spec.class_name, classes),
                          "classes": classes}}
-    if not (isinstance(cls, type) and issubclass(cls, nn.Module)):
+    is_module_class = isinstance(cls, type) and issubclass(cls, nn.Module)
+    is_builder = spec.bonus and callable(cls) and not isinstance(cls, type)  # make_vgg(cfg) returns a module
+    if not (is_module_class or is_builder):
         return {"load": {"ok": False, "kind": "not_module", "type": type(cls).__name__}}
     answer: dict[str, Any] = {"load": {"ok": True}}
     _, answer["trace"] = _trace_model(cls, spec, path)
@@ -255,7 +258,7 @@ def _probe_model(module: Any, spec: ModelSpec, path: str) -> dict[str, Any]:
         _, other = _trace_model(cls, spec, path, num_classes=OTHER_NUM_CLASSES)
         answer["num_classes"] = {"ok": other.get("ok", False), "asked": OTHER_NUM_CLASSES,
                                  "output_shape": other.get("output_shape"), "error": None if other.get("ok") else other}
-    if answer["trace"].get("ok"):
+    if answer["trace"].get("ok") and "function" in spec.checks:
         try:
             answer["function"] = _function_check(cls, spec, path, answer["trace"]["rows"])
         except BaseException as error:  # noqa: BLE001
@@ -263,3 +266,31 @@ def _probe_model(module: Any, spec: ModelSpec, path: str) -> dict[str, Any]:
                 raise
             answer["function"] = {"ran": True, **_error(_classify(error), error, path, stage="function")}
     return answer
+
+
+def _plain(value: Any) -> Any:
+    """A learner's blank as plain data: numbers, tuples of numbers, None; anything else as its repr."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value] if isinstance(value, list) else tuple(_plain(v) for v in value)
+    if isinstance(value, torch.Size):
+        return tuple(int(v) for v in value)
+    return repr(value)[:200]
+
+
+def probe_worksheet(path: str, names: list[str]) -> dict[str, Any]:
+    """Import the learner's worksheet and read its blanks. Runs in the isolated child."""
+    try:
+        module = import_path(path)
+    except LoadError as error:
+        return {"load": {"ok": False, "kind": error.kind, "message": str(error), "line": error.line}}
+    except BaseException as error:  # noqa: BLE001
+        if isinstance(error, SystemExit):
+            raise
+        kind = "import" if isinstance(error, ImportError) else _classify(error)
+        return {"load": _error(kind, error, path, stage="import")}
+    missing = object()
+    values = {name: getattr(module, name, missing) for name in names}
+    return {"load": {"ok": True}, "values": {n: _plain(v) for n, v in values.items() if v is not missing},
+            "missing": [n for n, v in values.items() if v is missing]}

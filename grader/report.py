@@ -11,7 +11,7 @@ __all__ = ["Check", "Report", "KINDS"]
 KINDS = (
     "syntax", "import", "missing_class", "not_module", "not_implemented", "error", "timeout", "exit", "memory",
     "shape", "params", "layer_type", "missing_layer", "extra_layer", "activation", "pooling", "function",
-    "num_classes", "formula",
+    "num_classes", "formula", "worksheet",
 )
 
 
@@ -108,6 +108,8 @@ class Report:
             if not check.passed:
                 previous = check.message
                 for level, hint in enumerate(check.hints[:hints], start=1):
+                    if hint == check.message:
+                        continue
                     hint = hint.replace("\n", "\n" + " " * 15)
                     lines.append(f"       {dim}hint {level}:{reset} {hint}")
         return "\n".join(lines)
