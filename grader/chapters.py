@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ModelSpec", "Chapter", "CHAPTERS", "get_chapter", "list_chapters", "ROOT", "CHECKS"]
+__all__ = ["ModelSpec", "Chapter", "CHAPTERS", "get_chapter", "list_chapters", "ROOT", "CHECKS", "FORMULA_FUNCTIONS"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
 # The checks run on each model, in order; each has its points in Chapter.points.
 CHECKS = ("structure", "params", "num_classes", "function")
+# Chapter 0's functions, each checked against grader.formulas on fixed and random cases.
+FORMULA_FUNCTIONS = ("conv_output_size", "pool_output_size", "conv_params", "linear_params", "receptive_field")
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,13 @@ class Chapter:
 
     def worksheet_path(self, root: Path | None = None, solution: bool = False) -> Path:
         return (root or ROOT) / ("solutions" if solution else "exercises") / self.id / "worksheet.py"
+
+    def check_ids(self, bonus: bool = False) -> list[str]:
+        """The ids of the checks ``grade()`` reports for the chapter's file, in order."""
+        if not self.models:
+            return [f"formulas.{name}" for name in FORMULA_FUNCTIONS]
+        specs = self.bonus if bonus else self.models
+        return [f"{spec.label}.{check}" for spec in specs for check in spec.checks]
 
     @property
     def max_score(self) -> int:

@@ -13,7 +13,7 @@ from typing import Any
 
 import torch
 
-from grader.chapters import Chapter, ModelSpec, get_chapter
+from grader.chapters import FORMULA_FUNCTIONS, Chapter, ModelSpec, get_chapter
 from grader.compare import align, first_divergence, rows_from_dicts
 from grader.diagnose import Finding, describe, diagnose_error, diagnose_step, recognise_variant
 from grader.isolate import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Outcome, run_isolated
@@ -59,7 +59,7 @@ def _all_fail(chapter: Chapter, finding: Finding, models: list[ModelSpec] | None
                                 kind=finding.kind, layer=finding.layer, suspect=finding.suspect, message=finding.message,
                                 hints=list(finding.hints), model=spec.label))
     if not chapter.models:
-        for name in _FORMULA_FUNCTIONS:
+        for name in FORMULA_FUNCTIONS:
             checks.append(Check(id=f"formulas.{name}", passed=False, points=0, max_points=_formula_points(chapter),
                                 kind=finding.kind, message=finding.message, hints=list(finding.hints)))
     return checks
@@ -255,17 +255,14 @@ def _model_checks(chapter: Chapter, spec: ModelSpec, probe: dict[str, Any], path
     return checks
 
 
-_FORMULA_FUNCTIONS = ("conv_output_size", "pool_output_size", "conv_params", "linear_params", "receptive_field")
-
-
 def _formula_points(chapter: Chapter) -> int:
-    return max(1, chapter.points.get("formulas", 10) // len(_FORMULA_FUNCTIONS))
+    return max(1, chapter.points.get("formulas", 10) // len(FORMULA_FUNCTIONS))
 
 
 def _formula_checks(chapter: Chapter, probe: dict[str, Any], path: str, lang: str) -> list[Check]:
     checks = []
     points = _formula_points(chapter)
-    for name in _FORMULA_FUNCTIONS:
+    for name in FORMULA_FUNCTIONS:
         entry = probe.get("functions", {}).get(name, {})
         check_id = f"formulas.{name}"
         if entry.get("ok"):

@@ -1,0 +1,72 @@
+"""What the chapters' test files call: the chapter is graded once per pytest run, each check is one test,
+and a failure shows the grader's message and hints, not a traceback.
+
+Environment: CNN_DOJO_LANG=zh-TW for Traditional Chinese; CNN_DOJO_HINTS=0..3 hint levels (default 2).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+import pytest
+
+from grader.chapters import get_chapter
+from grader.report import Check, Report
+from grader.worksheets import WORKSHEETS
+
+__all__ = ["ChapterTests"]
+
+
+class ChapterTests:
+    def __init__(self, chapter: str, test_file: str) -> None:
+        self.chapter = get_chapter(chapter)
+        self.folder = Path(test_file).resolve().parent
+        self.lang = os.environ.get("CNN_DOJO_LANG", "en")
+        self.hints = int(os.environ.get("CNN_DOJO_HINTS", "2"))
+
+    # the ids are known from the chapter's declaration, so pytest can list the tests before grading
+    @property
+    def worksheet_ids(self) -> list[str]:
+        return [f"worksheet.{blank.name}" for blank in WORKSHEETS.get(self.chapter.id, ())]
+
+    @property
+    def check_ids(self) -> list[str]:
+        return self.chapter.check_ids()
+
+    @property
+    def bonus_ids(self) -> list[str]:
+        return self.chapter.check_ids(bonus=True)
+
+    @functools.cached_property
+    def report(self) -> Report:
+        from grader.pipeline import grade
+
+        return grade(self.chapter.id, self.folder / Path(self.chapter.file).name, self.lang, worksheet=False,
+                     bonus=bool(self.chapter.bonus))
+
+    @functools.cached_property
+    def worksheet(self) -> Report:
+        from grader.pipeline import grade_worksheet
+
+        return grade_worksheet(self.chapter.id, self.folder / "worksheet.py", self.lang)
+
+    def _explain(self, check: Check) -> str:
+        lines = [check.message]
+        lines += [f"  hint {level}: {hint}" for level, hint in enumerate(check.hints[: self.hints], start=1)
+                  if hint != check.message]
+        return "\n".join(lines)
+
+    def expect(self, check_id: str) -> None:
+        report = self.worksheet if check_id.startswith("worksheet.") else self.report
+        check = report.check(check_id)
+        if not check.passed:
+            pytest.fail(self._explain(check), pytrace=False)
+
+    def expect_bonus(self, check_id: str) -> None:
+        check = self.report.check(check_id)
+        if not check.passed and check.kind == "not_implemented":
+            pytest.skip(f"bonus not started: {check.id}")
+        if not check.passed:
+            pytest.fail(self._explain(check), pytrace=False)
