@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 __all__ = ["ModelSpec", "Chapter", "CHAPTERS", "get_chapter", "list_chapters", "ROOT", "CHECKS", "FORMULA_FUNCTIONS"]
 
-ROOT = Path(__file__).resolve().parent.parent
+# The course folder holding exercises/ and solutions/: this checkout, or CNN_DOJO_ROOT (the tests use
+# a temporary copy, so a learner's own files are never touched).
+ROOT = Path(os.environ.get("CNN_DOJO_ROOT") or Path(__file__).resolve().parent.parent)
 
 # The checks run on each model, in order; each has its points in Chapter.points.
 CHECKS = ("structure", "params", "num_classes", "function")

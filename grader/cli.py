@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 __all__ = ["main"]
 
@@ -86,6 +87,96 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if report.passed else 1
 
 
+def _list(args: argparse.Namespace) -> int:
+    from grader.isolate import warm_up
+
+    warm_up()
+    from grader.progress import chapter_status
+
+    width = 24
+    rows = chapter_status(args.lang)
+    for row in rows:
+        report = row.report
+        filled = round(width * report.score / report.max_score) if report.max_score else 0
+        bar = "#" * filled + "." * (width - filled)
+        title = row.chapter.title["zh-TW" if args.lang == "zh-TW" else "en"]
+        print(f"{row.chapter.id:<16} [{bar}] {report.score:>3}/{report.max_score:<3} {row.status:<12} {title}")
+    upcoming = next((row for row in rows if row.status != "done"), None)
+    if upcoming is not None:
+        print(f"\nnext: python -m grader check {upcoming.chapter.id[:4]} --hints 1   (or: pytest exercises/{upcoming.chapter.id})")
+    else:
+        print("\nevery chapter is done.")
+    return 0
+
+
+def _hint(args: argparse.Namespace) -> int:
+    from grader.isolate import warm_up
+
+    warm_up()
+    from grader.chapters import get_chapter
+    from grader.pipeline import grade
+    from grader.progress import next_hint_level
+
+    try:
+        chapter = get_chapter(args.chapter)
+    except KeyError as error:
+        raise UsageError(error.args[0]) from None
+    report = grade(chapter.id, args.path, args.lang, worksheet=args.path is None)
+    check = report.first_failure()
+    if check is None:
+        print(f"{chapter.id}: every check passes, no hint needed.")
+        return 0
+    level = next_hint_level(chapter.id, check)
+    print(f"{check.id}: {check.message}")
+    for number, hint in enumerate(check.hints[:level], start=1):
+        if hint != check.message:
+            print(f"  hint {number}/{len(check.hints)}: {hint}")
+    if level < len(check.hints):
+        print(f"  (run the same command again for hint {level + 1})")
+    return 1
+
+
+def _watch(args: argparse.Namespace) -> int:
+    import time
+
+    from grader.isolate import warm_up
+
+    warm_up()
+    from grader.chapters import CHAPTERS, get_chapter
+    from grader.pipeline import grade
+    from grader.progress import status_of
+
+    chapters = [get_chapter(args.chapter)] if args.chapter else list(CHAPTERS)
+
+    def snapshot() -> dict[Path, float]:
+        folders = {chapter.exercise_path().parent for chapter in chapters}
+        return {p: p.stat().st_mtime for folder in folders for p in folder.glob("*.py") if p.is_file()}
+
+    print("watching exercises/ for saved files; Ctrl-C stops.", flush=True)
+    seen: dict[Path, float] = {}
+    try:
+        while True:
+            now = snapshot()
+            if now != seen:
+                seen = now
+                current = None
+                for chapter in chapters:  # the first chapter that is not done, as rustlings does
+                    report = grade(chapter.id, None, args.lang, worksheet=True)
+                    if status_of(report) != "done" or len(chapters) == 1:
+                        current = report
+                        break
+                print("\033[2J\033[H" if sys.stdout.isatty() else "\n", end="")
+                if current is None:
+                    print("every chapter is done.")
+                else:
+                    print(current.render_text(hints=args.hints, color=sys.stdout.isatty()))
+                print(f"\n[{time.strftime('%H:%M:%S')}] watching; save a file to re-grade, Ctrl-C to stop.", flush=True)
+            time.sleep(args.interval)
+    except KeyboardInterrupt:
+        print("\nstopped watching.")
+        return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m grader", description="cnn-dojo: trace and grade classic CNNs.")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
@@ -109,6 +200,23 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--timeout", type=float, default=20.0, help="seconds the learner's code may run (default 20)")
     check.add_argument("--memory-mb", type=int, default=3072, help="memory the learner's code may add (default 3072)")
     check.set_defaults(run=_check)
+
+    listing = verbs.add_parser("list", help="every chapter with its status and score")
+    listing.add_argument("--lang", choices=["en", "zh-TW"], default="en")
+    listing.set_defaults(run=_list)
+
+    hint = verbs.add_parser("hint", help="the next hint level for the first failing check of a chapter")
+    hint.add_argument("chapter", help="ch05_vgg, ch05, 5 or vgg")
+    hint.add_argument("--path", help="the file to grade (default: the chapter's file in exercises/)")
+    hint.add_argument("--lang", choices=["en", "zh-TW"], default="en")
+    hint.set_defaults(run=_hint)
+
+    watch = verbs.add_parser("watch", help="re-grade whenever you save a file in exercises/ (Ctrl-C stops)")
+    watch.add_argument("chapter", nargs="?", help="only this chapter (default: the first one not done)")
+    watch.add_argument("--lang", choices=["en", "zh-TW"], default="en")
+    watch.add_argument("--hints", type=int, choices=range(4), default=1, metavar="0-3")
+    watch.add_argument("--interval", type=float, default=0.5, help=argparse.SUPPRESS)
+    watch.set_defaults(run=_watch)
     return parser
 
 
