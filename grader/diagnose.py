@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from grader.compare import ACTIVATIONS, POOLS, Step, family
+from grader.compare import ACTIVATIONS, POOLS, Step, align, family, first_divergence, same
 from grader.formulas import conv_output_size, pool_output_size
-from grader.messages import op_label, say
+from grader.messages import a_label, op_label, say
 from grader.trace import OpRow
 
 __all__ = ["Finding", "describe", "diagnose_step", "diagnose_error", "recognise_variant", "shape_text"]
@@ -115,6 +115,22 @@ _SHAPE_HPARAMS = {
 _SUSPECTS = {"kernel_size", "stride", "padding", "in_channels", "out_channels", "in_features", "out_features"}
 
 
+def _conv_terms(row: OpRow) -> tuple[str, int]:
+    h = row.hparams
+    k = h["kernel_size"] if isinstance(h["kernel_size"], (tuple, list)) else (h["kernel_size"], h["kernel_size"])
+    out, inn = h["out_channels"], h["in_channels"] // h.get("groups", 1)
+    bias = out if h.get("bias", True) else 0
+    return f"{out} * {inn} * {k[0]} * {k[1]} + {bias}", out * inn * k[0] * k[1] + bias
+
+
+def _same_size_params(ref: OpRow, got: OpRow, lang: str) -> str:
+    """Why a convolution with the right output size is still wrong: its weights, with both counts."""
+    got_terms, got_total = _conv_terms(got)
+    ref_terms, ref_total = _conv_terms(ref)
+    size = "x".join(str(v) for v in got.output_shape[1:])
+    return say("why.same_size", lang, size=size, got_terms=got_terms, got=got_total, ref_terms=ref_terms, expected=ref_total)
+
+
 def _changed(step: Step, model: str, lang: str, last_layer: int | None) -> Finding:
     ref, got = step.reference, step.learner
     assert ref is not None and got is not None
@@ -124,7 +140,7 @@ def _changed(step: Step, model: str, lang: str, last_layer: int | None) -> Findi
         kind = {"activation": "activation", "pool": "pooling"}.get(family(ref.op), "layer_type")
         if family(ref.op) != family(got.op):
             kind = "layer_type"
-        message = say("where.type", lang, model=model, where=where, expected=op_label(ref.op, lang))
+        message = say("where.type", lang, model=model, where=where, expected=a_label(ref.op, lang))
         return Finding(kind, message, [message, say("why.type", lang, got_desc=describe(got), expected_desc=describe(ref)),
                                        say("fix.replace", lang, expected_desc=describe(ref))], layer=layer)
     names = _SHAPE_HPARAMS.get(ref.op, tuple(sorted(set(ref.hparams) | set(got.hparams))))
@@ -146,7 +162,11 @@ def _changed(step: Step, model: str, lang: str, last_layer: int | None) -> Findi
     if ref.op in ("conv2d", "max_pool2d", "avg_pool2d") and got.input_shape and len(got.input_shape) == 3:
         size = got.input_shape[1]
         spatial_differs = ref.output_shape[1:] != got.output_shape[1:]
-        if spatial_differs or suspect in ("kernel_size", "stride", "padding") or "ceil_mode" in diffs:
+        if ref.op == "conv2d" and not shape_differs and "kernel_size" in diffs:
+            hints.append(_same_size_params(ref, got, lang))
+            formula, _ = _size_formula(ref, {**got.hparams, **{d: ref.hparams[d] for d in diffs if d in ref.hparams}}, size, lang)
+            hints.append(say("fix.hparam", lang, settings=settings, formula=formula))
+        elif spatial_differs or suspect in ("kernel_size", "stride", "padding") or "ceil_mode" in diffs:
             why, _ = _size_formula(got, got.hparams, size, lang)
             hints.append(why)
             fix_formula, out = _size_formula(ref, {**got.hparams, **{d: ref.hparams[d] for d in diffs if d in ref.hparams}}, size, lang)
@@ -167,8 +187,46 @@ def _changed(step: Step, model: str, lang: str, last_layer: int | None) -> Findi
     return Finding(kind, level1, hints, layer=layer, suspect=suspect)
 
 
+def _gaps_last(steps: list[Step], index: int) -> tuple[list[Step], int]:
+    """Move the run of gaps that starts at ``steps[index]`` after the identical rows that follow it.
+
+    Equal-cost alignments may put a gap before or after identical rows: an extra "conv, ReLU" after
+    "conv, ReLU" can come out as an extra "ReLU, conv" straddling the learner's first ReLU, and a
+    missing "conv, ReLU" as a missing "ReLU, conv". Read that way, the first divergence is a ReLU and the
+    verdict an activation mistake. With the gaps moved as late as identical rows allow, the run reads as
+    the layers a learner added or left out ("block 3 has one convolution too few").
+    """
+    kind = steps[index].kind
+    if kind not in ("extra", "missing"):
+        return steps, index
+    steps = list(steps)
+    while True:
+        end = index
+        while end < len(steps) and steps[end].kind == kind:
+            end += 1
+        if end >= len(steps) or steps[end].kind != "same":
+            break
+        after = steps[end]
+        if kind == "extra":
+            first, other = steps[index].learner, after.reference
+            assert first is not None and other is not None
+            if not same(other, first):
+                break
+            rotated = [Step(other, first), *steps[index + 1:end], Step(None, after.learner)]
+        else:
+            first, other = steps[index].reference, after.learner
+            assert first is not None and other is not None
+            if not same(first, other):
+                break
+            rotated = [Step(first, other), *steps[index + 1:end], Step(after.reference, None)]
+        steps[index:end + 1] = rotated
+        index += 1
+    return steps, index
+
+
 def diagnose_step(steps: list[Step], index: int, model: str, lang: str) -> Finding:
     """Explain the first divergence, ``steps[index]``."""
+    steps, index = _gaps_last(steps, index)
     last_layer = None
     previous: OpRow | None = None
     for step in steps[:index]:
@@ -183,9 +241,8 @@ def diagnose_step(steps: list[Step], index: int, model: str, lang: str) -> Findi
     if step.kind == "missing":
         ref = step.reference
         assert ref is not None
-        what = op_label(ref.op, lang)
         position = _position(previous, lang, last_layer)
-        message = say("where.missing", lang, model=model, what=what, position=position)
+        message = say("where.missing", lang, model=model, what=a_label(ref.op, lang), position=position)
         why = say("why.missing_activation", lang, what=describe(ref)) if ref.op in ACTIVATIONS else say(
             "why.generic_missing", lang, layer_desc=describe(ref))
         kind = "activation" if ref.op in ACTIVATIONS else "missing_layer"
@@ -223,6 +280,16 @@ def _features_expr(rows: list[OpRow]) -> tuple[str, int | None]:
     return "", None
 
 
+def _ran_divergence(partial: list[OpRow], reference: list[OpRow], model: str, lang: str) -> Finding | None:
+    """The first divergence among the rows that ran before the error (the reference's later rows never ran)."""
+    if not partial:
+        return None
+    steps = align(reference, partial)
+    last = max(i for i, step in enumerate(steps) if step.learner is not None)
+    found = first_divergence(steps[: last + 1])
+    return diagnose_step(steps[: last + 1], found[0], model, lang) if found is not None else None
+
+
 def diagnose_error(error: dict[str, Any], partial: list[OpRow], reference: list[OpRow], model: str, lang: str) -> Finding | None:
     """Translate torch's error from the learner's forward, using what ran before it."""
     detail = error.get("message", "")
@@ -253,8 +320,12 @@ def diagnose_error(error: dict[str, Any], partial: list[OpRow], reference: list[
                        layer=index)
     if _CAT.search(detail):
         message = f"{model}: " + say("error.cat", lang, detail=detail.splitlines()[0])
+        # torch.cat only notices the wrong size: the branch layer that produced it is the first divergence
+        culprit = _ran_divergence(partial, reference, model, lang)
+        layer = culprit.layer if culprit is not None and culprit.layer is not None else weights_done or None
+        suspect = culprit.suspect if culprit is not None and culprit.suspect else "padding"
         return Finding("error", message, [message, say("error.cat.why", lang), say("error.cat.fix", lang)],
-                       layer=weights_done or None, suspect="padding")
+                       layer=layer, suspect=suspect)
     if last is not None:
         return Finding("error", "", ["", say("error.generic.why", lang, last=f"{describe(last)} -> {shape_text(last.output_shape)}"),
                                      say("error.generic.fix", lang)], layer=weights_done or None)
@@ -279,7 +350,7 @@ def recognise_variant(chapter_id: str, rows: list[OpRow]) -> str | None:
             return "torchvision_googlenet"
         # torchvision's "5x5" branch: 1x1 reduce then a 3x3 where the paper has 5x5; 6 convs per module
         kernels = [row.hparams.get("kernel_size") for row in convs]
-        if kernels and 5 not in kernels and kernels.count(3) > kernels.count(1) / 2:
+        if kernels and 5 not in kernels and kernels.count(3) >= kernels.count(1) / 2:
             return "torchvision_googlenet"
     return None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["say", "LANGS", "MESSAGES", "op_label", "normalize_lang"]
+__all__ = ["say", "LANGS", "MESSAGES", "op_label", "a_label", "normalize_lang"]
 
 LANGS = ("en", "zh-TW")
 
@@ -77,10 +77,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                     "zh-TW": "{where} 輸出 {got}，參考模型是 {expected}。"},
     "where.hparam": {"en": "{where} has {got_h}, the reference has {expected_h}.",
                      "zh-TW": "{where} 的設定是 {got_h}，參考模型是 {expected_h}。"},
-    "where.missing": {"en": "{model}: a {what} is missing {position}.", "zh-TW": "{model}：{position}少了一個{what}。"},
+    "where.missing": {"en": "{model}: {what} is missing {position}.", "zh-TW": "{model}：{position}少了一個{what}。"},
     "where.extra": {"en": "{model}: there is an extra {what} {position} that the reference does not have.",
                     "zh-TW": "{model}：{position}多了一個{what}，參考模型沒有這一層。"},
-    "where.type": {"en": "{model}: {where} is where the reference has a {expected}.",
+    "where.type": {"en": "{model}: {where} is where the reference has {expected}.",
                    "zh-TW": "{model}：{where} 的位置，參考模型是{expected}。"},
     "position.after": {"en": "after {label} {index} ({module})", "zh-TW": "在{label} {index}（{module}）之後"},
     "position.after_op": {"en": "after the {label} ({module})", "zh-TW": "在{label}（{module}）之後"},
@@ -100,6 +100,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                         "zh-TW": "參數量 = out * in * K * K + out = {out} * {inn} * {k} * {k2} + {bias} = {total:,}"},
     "why.params_linear": {"en": "parameters = in * out + out = {inn} * {out} + {bias} = {total:,}",
                           "zh-TW": "參數量 = in * out + out = {inn} * {out} + {bias} = {total:,}"},
+    "why.same_size": {"en": "Both give {size}, but the weights differ: parameters = out * in * K * K + out = {got_terms} = {got:,} here, {ref_terms} = {expected:,} in the reference.",
+                      "zh-TW": "兩者都輸出 {size}，但權重不同：參數量 = out * in * K * K + out，你的是 {got_terms} = {got:,}，參考模型是 {ref_terms} = {expected:,}。"},
     "why.missing_activation": {"en": "Without an activation two layers collapse into one linear map; the reference puts {what} here.",
                                "zh-TW": "少了激活函數，兩層會退化成一個線性運算；參考模型在這裡有 {what}。"},
     "why.extra_softmax": {"en": "The model should return logits: nn.CrossEntropyLoss applies (log-)softmax itself.",
@@ -213,3 +215,11 @@ def say(key: str, lang: str = "en", **facts: Any) -> str:
 def op_label(op: str, lang: str = "en") -> str:
     labels = OP_LABELS.get(op)
     return labels[normalize_lang(lang)] if labels else op
+
+
+def a_label(op: str, lang: str = "en") -> str:
+    """The label with its indefinite article in English ("an average pool", "a ReLU"); as is in zh-TW."""
+    label = op_label(op, lang)
+    if normalize_lang(lang) != "en":
+        return label
+    return ("an " if label[:1].lower() in "aeiou" or label.startswith("fc ") else "a ") + label
