@@ -1,0 +1,21 @@
+"""Bad input: a correct LeNet-5 whose forward prints 10 MB (1000 lines of 10 kB) on every call."""
+
+import torch
+from torch import nn
+
+
+class LeNet5(nn.Module):
+    def __init__(self, num_classes=10):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(1, 6, 5), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+        )
+        self.classifier = nn.Sequential(
+            nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, num_classes),
+        )
+
+    def forward(self, x):
+        for i in range(1000):
+            print(f"debug {i}: " + "x" * 10_000)
+        return self.classifier(torch.flatten(self.features(x), 1))

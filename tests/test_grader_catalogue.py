@@ -1,0 +1,500 @@
+"""The grader's catalogue of learner mistakes.
+
+Every file in tests/learners/ is a model file as a learner would write it: correct ones in different
+coding styles, and single-defect ones (one mistake each). The table below says what the grader must
+answer for each: "all pass" with full marks, or the first failing check with its kind, layer (1-based
+weight layer of the first divergence) and suspect hyperparameter, exactly. Formula hints are checked for
+the numbers they print, in both languages on a few cases; bad inputs (syntax errors, endless loops,
+exits, crashes, floods, memory hogs, ...) must each get a verdict, quickly, without hurting the caller.
+
+Rows marked xfail(strict=True) are known wrong verdicts of the grader; the reason names the wrong
+behaviour and where the fix belongs. When the fix lands, the row XPASSes and strict mode fails it:
+remove the mark then.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import json
+import shutil
+import string
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from grader.chapters import get_chapter
+from grader.diagnose import diagnose_error
+from grader.isolate import warm_up
+from grader.messages import LANGS, MESSAGES
+from grader.pipeline import grade, reference_rows
+from grader.report import KINDS, Check, Report
+from tests.conftest import ROOT
+
+LEARNERS = Path(__file__).resolve().parent / "learners"
+ALL = "all pass"
+SLOW_MACHINE_TIMEOUT = 120.0  # for the catalogue; the timeout cases use 3 s
+
+# -- known gaps: one reason each, named where the fix belongs ------------------------------------------
+PARTIAL_ROWS = (
+    "gap (a): the tracer returns no partial rows for a forward that raises (grader/trace.py + grader/probe.py "
+    "_trace_model): diagnose_error counts 0 weight layers done, so the layer is 1 (or None) and the hint cannot "
+    "show the learner's C*H*W"
+)
+BRANCH_ORDER = (
+    "gap (b): compare.align matches ops in execution order, so Inception branches computed in another order "
+    "than the reference's are a structure failure although the model is correct (grader/compare.py or trace.py: "
+    "compare a module's parallel branches as a set, ordered by their position in torch.cat)"
+)
+MEAN_GAP = (
+    "x.mean(dim=(2, 3)) is traced as a 'mean' row, not as global average pooling (adaptive_avg_pool2d(1) + "
+    "flatten), so a correct NiN fails the structure check (grader/trace.py: canonicalise a mean over H, W)"
+)
+PROBABILITIES_4D = (
+    "grader/probe.py _function_check: the softmax test torch.allclose(actual.sum(dim=1), torch.ones(N)) assumes "
+    "2-D outputs; for Inception's N x C x H x W output it raises, so a function mismatch becomes kind 'error' "
+    "('The size of tensor a (28) must match the size of tensor b (2)') instead of kind 'function'"
+)
+FUNCTION_AFTER_SHAPE = (
+    "grader/pipeline.py _function: when the structure check already failed with a shape divergence, the "
+    "function check still says 'although every shape matches' and hint 2 'Shapes and counts cannot see "
+    "everything'; it should defer to the structure verdict (not_checked.structure_first) or drop the claim"
+)
+
+
+def xfail(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=reason)
+
+
+def chapter_of(file: str) -> str:
+    folder = file.split("/")[0]
+    return "ch01_lenet" if folder == "bad" else folder
+
+
+@functools.cache
+def graded(file: str, lang: str = "en") -> Report:
+    """Each learner file is graded once per language for the whole module (a forked child each time)."""
+    return grade(chapter_of(file), LEARNERS / file, lang, timeout=SLOW_MACHINE_TIMEOUT)
+
+
+def explain(report: Report) -> str:
+    return "\n" + report.render_text(hints=3)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _forkserver():
+    """Start the forkserver (it imports torch) before anything is timed."""
+    warm_up()
+    assert grade("ch01", ROOT / "solutions/ch01_lenet/lenet.py").passed
+
+
+# -- the catalogue ------------------------------------------------------------------------------------
+def case(file: str, check: str = ALL, kind: str | None = None, layer: int | None = None,
+         suspect: str | None = None, *, fails: str | None = None):
+    marks = [xfail(fails)] if fails else []
+    return pytest.param(file, check, kind, layer, suspect, id=file, marks=marks)
+
+
+CATALOGUE = [
+    # -- chapter 1: LeNet-5 -----------------------------------------------------------------------------
+    case("ch01_lenet/correct_sequential.py"),
+    case("ch01_lenet/correct_functional.py"),
+    case("ch01_lenet/correct_modulelist.py"),
+    case("ch01_lenet/float64_default.py"),
+    case("ch01_lenet/kernel3_conv1.py", "LeNet5.structure", "shape", 1, "kernel_size"),
+    case("ch01_lenet/out32_conv2.py", "LeNet5.structure", "shape", 2, "out_channels"),
+    case("ch01_lenet/no_relu_fc1.py", "LeNet5.structure", "activation", 3, None),
+    case("ch01_lenet/avgpool.py", "LeNet5.structure", "pooling", 1, None),
+    case("ch01_lenet/tanh.py", "LeNet5.structure", "activation", 1, None),
+    case("ch01_lenet/hardcoded_10.py", "LeNet5.num_classes", "num_classes", 5, "num_classes"),
+    case("ch01_lenet/extra_softmax.py", "LeNet5.structure", "extra_layer", 5, None),
+    case("ch01_lenet/bias_false.py", "LeNet5.params", "params", 1, None),
+    case("ch01_lenet/extra_dropout.py", "LeNet5.structure", "extra_layer", 3, None),
+    case("ch01_lenet/extra_conv.py", "LeNet5.structure", "extra_layer", 3, None),
+    case("ch01_lenet/d2l_lenet_adapted.py", "LeNet5.structure", "shape", 1, "padding"),
+    case("ch01_lenet/fc1_in_features.py", "LeNet5.structure", "error", 3, "in_features", fails=PARTIAL_ROWS),
+    case("ch01_lenet/d2l_lenet.py", "LeNet5.structure", "error", 3, "in_features", fails=PARTIAL_ROWS),
+    # -- chapter 2: AlexNet -----------------------------------------------------------------------------
+    case("ch02_alexnet/correct_sequential.py"),
+    case("ch02_alexnet/correct_functional.py"),
+    case("ch02_alexnet/correct_blocks.py"),
+    case("ch02_alexnet/pad0_conv3.py", "AlexNet.structure", "shape", 3, "padding"),
+    case("ch02_alexnet/stride2_conv1.py", "AlexNet.structure", "shape", 1, "stride"),
+    case("ch02_alexnet/kernel3_conv2.py", "AlexNet.structure", "shape", 2, "kernel_size"),
+    case("ch02_alexnet/torchvision_64.py", "AlexNet.structure", "shape", 1, "out_channels"),
+    case("ch02_alexnet/lrn.py", "AlexNet.structure", "extra_layer", 1, None),
+    case("ch02_alexnet/sigmoid_fc.py", "AlexNet.structure", "activation", 6, None),
+    case("ch02_alexnet/no_dropout2.py", "AlexNet.structure", "missing_layer", 6, None),
+    case("ch02_alexnet/hardcoded_1000.py", "AlexNet.num_classes", "num_classes", 8, "num_classes"),
+    case("ch02_alexnet/dropout_always_on.py", "AlexNet.function", "function", None, None),
+    case("ch02_alexnet/fc1_in_features.py", "AlexNet.structure", "error", 6, "in_features", fails=PARTIAL_ROWS),
+    # -- chapter 3: ZFNet -------------------------------------------------------------------------------
+    case("ch03_zfnet/correct_sequential.py"),
+    case("ch03_zfnet/correct_functional.py"),
+    case("ch03_zfnet/correct_modulelist.py"),
+    case("ch03_zfnet/no_ceil_pool1.py", "ZFNet.structure", "shape", 1, None),
+    case("ch03_zfnet/pad0_conv1.py", "ZFNet.structure", "shape", 1, "padding"),
+    case("ch03_zfnet/out256_conv4.py", "ZFNet.structure", "shape", 4, "out_channels"),
+    case("ch03_zfnet/no_relu_conv3.py", "ZFNet.structure", "activation", 3, None),
+    case("ch03_zfnet/extra_softmax.py", "ZFNet.structure", "extra_layer", 8, None),
+    case("ch03_zfnet/avgpool_last.py", "ZFNet.structure", "pooling", 5, None),
+    case("ch03_zfnet/lrn.py", "ZFNet.structure", "extra_layer", 1, None),
+    # -- chapter 4: NiN ---------------------------------------------------------------------------------
+    case("ch04_nin/correct_d2l.py"),
+    case("ch04_nin/correct_solution_style.py"),
+    case("ch04_nin/correct_modulelist.py"),
+    case("ch04_nin/correct_mean_gap.py", fails=MEAN_GAP),
+    case("ch04_nin/stride2_conv1.py", "NiN.structure", "shape", 1, "stride"),
+    case("ch04_nin/pad0_block2.py", "NiN.structure", "shape", 4, "padding"),
+    case("ch04_nin/kernel3_1x1.py", "NiN.structure", "params", 2, "kernel_size"),
+    case("ch04_nin/avgpool.py", "NiN.structure", "pooling", 3, None),
+    case("ch04_nin/extra_batchnorm.py", "NiN.structure", "extra_layer", 1, None),
+    case("ch04_nin/no_last_relu.py", "NiN.structure", "activation", 3, None),
+    case("ch04_nin/no_dropout.py", "NiN.structure", "missing_layer", 9, None),
+    case("ch04_nin/hardcoded_1000.py", "NiN.num_classes", "num_classes", 12, "num_classes"),
+    # -- chapter 5: VGG16 -------------------------------------------------------------------------------
+    case("ch05_vgg/correct_make_layers.py"),
+    case("ch05_vgg/correct_blocks.py"),
+    case("ch05_vgg/correct_functional.py"),
+    case("ch05_vgg/pad0_conv7.py", "VGG16.structure", "shape", 7, "padding"),
+    case("ch05_vgg/out256_block4.py", "VGG16.structure", "shape", 8, "out_channels"),
+    case("ch05_vgg/vgg13_block3.py", "VGG16.structure", "missing_layer", 7, None),
+    case("ch05_vgg/extra_conv_block2.py", "VGG16.structure", "extra_layer", 5, None),
+    case("ch05_vgg/avgpool.py", "VGG16.structure", "pooling", 2, None),
+    case("ch05_vgg/batchnorm.py", "VGG16.structure", "extra_layer", 1, None),
+    case("ch05_vgg/no_dropout.py", "VGG16.structure", "missing_layer", 14, None),
+    case("ch05_vgg/hardcoded_1000.py", "VGG16.num_classes", "num_classes", 16, "num_classes"),
+    case("ch05_vgg/misnamed_vgg.py", "VGG16.structure", "missing_class", None, None),
+    # -- chapter 6: GoogLeNet (Inception 3a on 192x28x28, then the whole network) ------------------------
+    case("ch06_googlenet/correct_sequential.py"),
+    case("ch06_googlenet/correct_loop_branches.py"),
+    case("ch06_googlenet/correct_functional.py"),
+    case("ch06_googlenet/correct_branch_order.py", fails=BRANCH_ORDER),
+    case("ch06_googlenet/torchvision_3x3.py", "Inception.structure", "params", 5, "kernel_size"),
+    case("ch06_googlenet/swapped_args.py", "Inception.structure", "shape", 2, "out_channels"),
+    case("ch06_googlenet/no_relu_b1.py", "Inception.structure", "activation", 1, None),
+    case("ch06_googlenet/lrn.py", "GoogLeNet.structure", "extra_layer", 1, None),
+    case("ch06_googlenet/missing_4e.py", "GoogLeNet.structure", "missing_layer", 40, None),
+    case("ch06_googlenet/hardcoded_1000.py", "GoogLeNet.num_classes", "num_classes", 58, "num_classes"),
+    case("ch06_googlenet/cat_order.py", "Inception.function", "function", None, None, fails=PROBABILITIES_4D),
+    case("ch06_googlenet/cat_order_inline.py", "Inception.function", "function", None, None,
+         fails=BRANCH_ORDER + "; then also " + PROBABILITIES_4D),
+    case("ch06_googlenet/pad0_3x3.py", "Inception.structure", "error", 3, "padding", fails=PARTIAL_ROWS),
+    case("ch06_googlenet/missing_4e_unadjusted.py", "GoogLeNet.structure", "error", 40, "in_channels",
+         fails=PARTIAL_ROWS),
+]
+
+
+@pytest.mark.parametrize(("file", "check", "kind", "layer", "suspect"), CATALOGUE)
+def test_catalogue(file: str, check: str, kind: str | None, layer: int | None, suspect: str | None) -> None:
+    report = graded(file)
+    if check == ALL:
+        assert report.passed, explain(report)
+        assert report.score == report.max_score == get_chapter(chapter_of(file)).max_score
+        return
+    assert kind in KINDS
+    failure = report.first_failure()
+    assert failure is not None, explain(report)
+    got = (failure.id, failure.kind, failure.layer, failure.suspect)
+    assert got == (check, kind, layer, suspect), explain(report)
+    assert failure.points == 0 and failure.message and failure.hints, explain(report)
+    assert report.score < report.max_score
+
+
+def _catalogued() -> set[str]:
+    return {param.values[0] for param in CATALOGUE}
+
+
+def test_every_learner_file_is_in_the_catalogue() -> None:
+    on_disk = {str(p.relative_to(LEARNERS)) for p in LEARNERS.glob("ch0*/*.py")}
+    assert on_disk == _catalogued()
+
+
+def test_the_catalogue_covers_every_network() -> None:
+    """At least five single-defect and three correct variants per network, each a valid Python file."""
+    for chapter in ("ch01_lenet", "ch02_alexnet", "ch03_zfnet", "ch04_nin", "ch05_vgg", "ch06_googlenet"):
+        rows = [param.values for param in CATALOGUE if param.values[0].startswith(chapter)]
+        correct = [row for row in rows if row[1] == ALL]
+        defects = [row for row in rows if row[1] != ALL and row[2] not in ("missing_class",)]
+        assert len(correct) >= 3, chapter
+        assert len(defects) >= 5, chapter
+        for row in rows:
+            ast.parse((LEARNERS / row[0]).read_text())
+
+
+# -- what else a verdict says: the variant it recognised, the other checks ----------------------------
+@pytest.mark.parametrize(("file", "check", "variant", "words"), [
+    ("ch01_lenet/d2l_lenet_adapted.py", "LeNet5.structure", "d2l_lenet", "Dive into Deep Learning"),
+    ("ch02_alexnet/torchvision_64.py", "AlexNet.structure", "torchvision_alexnet", "torchvision's AlexNet"),
+    ("ch02_alexnet/lrn.py", "AlexNet.structure", "lrn", "(LRN)"),
+    ("ch03_zfnet/lrn.py", "ZFNet.structure", "lrn", "(LRN)"),
+    ("ch06_googlenet/lrn.py", "GoogLeNet.structure", "lrn", "(LRN)"),
+    ("ch06_googlenet/torchvision_3x3.py", "Inception.structure", "torchvision_googlenet", "torchvision's GoogLeNet"),
+    ("ch06_googlenet/torchvision_3x3.py", "GoogLeNet.structure", "torchvision_googlenet", "torchvision's GoogLeNet"),
+])
+def test_recognised_variants(file: str, check: str, variant: str, words: str) -> None:
+    found = graded(file).check(check)
+    assert (found.passed, found.variant) == (False, variant)
+    assert words in found.message and words in found.hints[0]
+
+
+def test_an_extra_softmax_is_named_by_structure_and_function() -> None:
+    report = graded("ch01_lenet/extra_softmax.py")
+    assert "softmax" in report.check("LeNet5.structure").message
+    function = report.check("LeNet5.function")
+    assert function.kind == "function"
+    assert any("sum to 1" in hint for hint in function.hints)
+
+
+def test_concatenation_order_only_the_function_check_sees() -> None:
+    """y1..y4 computed in order, torch.cat([y2, y1, y3, y4]): every shape and count is right."""
+    report = graded("ch06_googlenet/cat_order.py")
+    for check in ("Inception.structure", "Inception.params", "GoogLeNet.structure", "GoogLeNet.params",
+                  "GoogLeNet.num_classes"):
+        assert report.check(check).passed, explain(report)
+    function = report.check("GoogLeNet.function")
+    assert (function.passed, function.kind) == (False, "function")
+    assert "torch.cat" in function.hints[1]
+
+
+@xfail(PROBABILITIES_4D)
+def test_inception_function_mismatch_is_a_function_verdict() -> None:
+    """Inception's forward differs (no ReLU in the 1x1 branch): the function check must say so, not crash."""
+    function = graded("ch06_googlenet/no_relu_b1.py").check("Inception.function")
+    assert function.kind == "function", function.message
+
+
+@xfail(FUNCTION_AFTER_SHAPE)
+def test_function_check_does_not_claim_matching_shapes_after_a_shape_divergence() -> None:
+    report = graded("ch02_alexnet/pad0_conv3.py")
+    assert report.check("AlexNet.structure").kind == "shape"
+    function = report.check("AlexNet.function")
+    assert "every shape matches" not in function.message
+    assert not any("cannot see everything" in hint for hint in function.hints)
+
+
+# -- formula hints: the numbers they print ------------------------------------------------------------
+@pytest.mark.parametrize(("file", "check", "level", "parts"), [
+    # the learner's numbers in the formula (hint 2) and the setting that fixes it (hint 3)
+    ("ch02_alexnet/pad0_conv3.py", "AlexNet.structure", 2, ["floor((13 - 3 + 2*0) / 1) + 1 = 11"]),
+    ("ch02_alexnet/pad0_conv3.py", "AlexNet.structure", 3,
+     ["padding=1", "keeps 13x13", "floor((13 - 3 + 2*1) / 1) + 1 = 13"]),
+    ("ch02_alexnet/pad0_conv3.py", "AlexNet.structure", 1, ["conv layer 3", "384x11x11", "384x13x13"]),
+    ("ch02_alexnet/stride2_conv1.py", "AlexNet.structure", 2, ["floor((224 - 11 + 2*2) / 2) + 1 = 109"]),
+    ("ch02_alexnet/stride2_conv1.py", "AlexNet.structure", 3,
+     ["stride=4 gives 55x55", "floor((224 - 11 + 2*2) / 4) + 1 = 55"]),
+    ("ch01_lenet/kernel3_conv1.py", "LeNet5.structure", 2, ["floor((32 - 3 + 2*0) / 1) + 1 = 30"]),
+    ("ch01_lenet/kernel3_conv1.py", "LeNet5.structure", 3,
+     ["kernel_size=5 gives 28x28", "floor((32 - 5 + 2*0) / 1) + 1 = 28"]),
+    ("ch01_lenet/d2l_lenet_adapted.py", "LeNet5.structure", 2, ["floor((32 - 5 + 2*2) / 1) + 1 = 32"]),
+    ("ch01_lenet/d2l_lenet_adapted.py", "LeNet5.structure", 3, ["padding=0 gives 28x28"]),
+    ("ch03_zfnet/no_ceil_pool1.py", "ZFNet.structure", 2, ["floor((110 - 3 + 2*0) / 2) + 1 = 54"]),
+    ("ch03_zfnet/no_ceil_pool1.py", "ZFNet.structure", 3, ["ceil_mode=True", "ceil((110 - 3 + 2*0) / 2) + 1 = 55"]),
+    ("ch03_zfnet/pad0_conv1.py", "ZFNet.structure", 2, ["floor((224 - 7 + 2*0) / 2) + 1 = 109"]),
+    ("ch03_zfnet/pad0_conv1.py", "ZFNet.structure", 3, ["padding=1 gives 110x110"]),
+    ("ch04_nin/pad0_block2.py", "NiN.structure", 2, ["floor((26 - 5 + 2*0) / 1) + 1 = 22"]),
+    ("ch04_nin/pad0_block2.py", "NiN.structure", 3, ["padding=2 keeps 26x26"]),
+    ("ch04_nin/stride2_conv1.py", "NiN.structure", 2, ["floor((224 - 11 + 2*0) / 2) + 1 = 107"]),
+    ("ch04_nin/stride2_conv1.py", "NiN.structure", 3, ["stride=4 gives 54x54"]),
+    ("ch05_vgg/pad0_conv7.py", "VGG16.structure", 1, ["conv layer 7", "256x54x54", "256x56x56"]),
+    ("ch05_vgg/pad0_conv7.py", "VGG16.structure", 2, ["floor((56 - 3 + 2*0) / 1) + 1 = 54"]),
+    ("ch05_vgg/pad0_conv7.py", "VGG16.structure", 3, ["padding=1 keeps 56x56"]),
+    ("ch05_vgg/out256_block4.py", "VGG16.structure", 2, ["out_channels=256 gives 256 channels", "has 512"]),
+    ("ch05_vgg/out256_block4.py", "VGG16.structure", 3, ["out_channels=512"]),
+    # same output size, other kernel: the parameter count is the reason, with both counts
+    ("ch04_nin/kernel3_1x1.py", "NiN.structure", 2,
+     ["Both give 54x54", "96 * 96 * 3 * 3 + 96 = 83,040", "96 * 96 * 1 * 1 + 96 = 9,312"]),
+    ("ch04_nin/kernel3_1x1.py", "NiN.structure", 3, ["kernel_size=1, padding=0"]),
+    ("ch06_googlenet/torchvision_3x3.py", "Inception.structure", 2,
+     ["32 * 16 * 3 * 3 + 32 = 4,640", "32 * 16 * 5 * 5 + 32 = 12,832"]),
+    ("ch06_googlenet/torchvision_3x3.py", "Inception.structure", 3, ["floor((28 - 5 + 2*2) / 1) + 1 = 28"]),
+    # the params check's formula
+    ("ch01_lenet/out32_conv2.py", "LeNet5.params", 2, ["32 * 6 * 5 * 5 + 32 = 4,832"]),
+    ("ch01_lenet/bias_false.py", "LeNet5.params", 2, ["6 * 1 * 5 * 5 + 0 = 150"]),
+    ("ch01_lenet/bias_false.py", "LeNet5.params", 3, ["bias=False"]),
+    ("ch01_lenet/d2l_lenet_adapted.py", "LeNet5.params", 2, ["576 * 120 + 120 = 69,240"]),
+    ("ch02_alexnet/torchvision_64.py", "AlexNet.params", 2, ["64 * 3 * 11 * 11 + 64 = 23,296"]),
+    # the other checks
+    ("ch01_lenet/hardcoded_10.py", "LeNet5.num_classes", 1, ["num_classes=7", "10 outputs"]),
+    ("ch01_lenet/hardcoded_10.py", "LeNet5.num_classes", 3, ["nn.Linear(84, num_classes)"]),
+    ("ch04_nin/hardcoded_1000.py", "NiN.num_classes", 3, ["nn.Conv2d(384, num_classes"]),
+    ("ch05_vgg/vgg13_block3.py", "VGG16.structure", 3, ["nn.Conv2d(256, 256, kernel_size=3, padding=1)"]),
+    ("ch05_vgg/extra_conv_block2.py", "VGG16.structure", 2, ["nn.Conv2d(128, 128, kernel_size=3, padding=1)"]),
+    # runtime errors: what works without partial rows
+    ("ch02_alexnet/fc1_in_features.py", "AlexNet.structure", 1, ["9,216 features", "expects 6,400"]),
+    ("ch02_alexnet/fc1_in_features.py", "AlexNet.structure", 3, ["nn.Linear(9216, ...)", "256*6*6 = 9,216"]),
+    ("ch01_lenet/d2l_lenet.py", "LeNet5.structure", 3, ["nn.Linear(576, ...)", "16*5*5 = 400"]),
+    # ... and what needs them
+    pytest.param("ch02_alexnet/fc1_in_features.py", "AlexNet.structure", 1, ["256*6*6 = 9,216", "fc layer 6"],
+                 marks=xfail(PARTIAL_ROWS)),
+    pytest.param("ch01_lenet/fc1_in_features.py", "LeNet5.structure", 1, ["16*5*5 = 400", "fc layer 3"],
+                 marks=xfail(PARTIAL_ROWS)),
+    pytest.param("ch01_lenet/d2l_lenet.py", "LeNet5.structure", 1, ["16*6*6 = 576", "fc layer 3"],
+                 marks=xfail(PARTIAL_ROWS)),
+    pytest.param("ch06_googlenet/missing_4e_unadjusted.py", "GoogLeNet.structure", 1,
+                 ["conv layer 40 expects 832 input channels but receives 528"], marks=xfail(PARTIAL_ROWS)),
+])
+def test_hint_numbers(file: str, check: str, level: int, parts: list[str]) -> None:
+    found = graded(file).check(check)
+    assert not found.passed
+    assert len(found.hints) >= level
+    hint = found.hints[level - 1]
+    for part in parts:
+        assert part in hint, f"{part!r} not in hint {level}: {hint!r}"
+
+
+def test_cat_error_points_at_the_branch_that_changed_size() -> None:
+    """diagnose_error, given the rows that ran before torch.cat failed (once the tracer returns them): the
+    3x3 branch without padding, conv layer 3, is the layer to fix, not the last one that ran."""
+    ref = reference_rows(get_chapter("ch06").models[0])
+    assert [row.op for row in ref][-1] == "cat"
+    partial = []
+    for row in ref[:-1]:  # everything ran but the cat; conv layer 3 without padding gives 26x26
+        if row.layer == 3 or (partial and partial[-1].layer == 3 and row.op == "relu"):
+            hparams = {**row.hparams, "padding": 0} if row.op == "conv2d" else row.hparams
+            inputs = (row.input_shape[0], 26, 26) if row.op == "relu" else row.input_shape
+            row = replace(row, output_shape=(row.output_shape[0], 26, 26), input_shape=inputs, hparams=hparams)
+        partial.append(row)
+    error = {"message": "Sizes of tensors must match except in dimension 1. Expected size 28 but got size 26 "
+                        "for tensor number 1 in the list."}
+    finding = diagnose_error(error, partial, ref, "Inception", "en")
+    assert finding is not None
+    assert (finding.kind, finding.layer, finding.suspect) == ("error", 3, "padding")
+    assert "torch.cat" in finding.message
+
+
+# -- both languages -----------------------------------------------------------------------------------
+def test_zh_tw_alexnet_padding() -> None:
+    en, zh = graded("ch02_alexnet/pad0_conv3.py"), graded("ch02_alexnet/pad0_conv3.py", "zh-TW")
+    assert zh.lang == "zh-TW"
+    a, b = en.first_failure(), zh.first_failure()
+    assert (b.id, b.kind, b.layer, b.suspect) == (a.id, a.kind, a.layer, a.suspect) == ("AlexNet.structure", "shape", 3, "padding")
+    assert "卷積層 3" in b.message and "384x11x11" in b.message and "384x13x13" in b.message
+    assert "floor((13 - 3 + 2*0) / 1) + 1 = 11" in b.hints[1]
+    assert "padding=1" in b.hints[2] and "可以維持 13x13" in b.hints[2] and "= 13" in b.hints[2]
+    assert zh.check("AlexNet.params").passed and zh.score == en.score
+
+
+def test_zh_tw_other_verdicts() -> None:
+    nin = graded("ch04_nin/kernel3_1x1.py", "zh-TW").first_failure()
+    assert (nin.kind, nin.layer, nin.suspect) == ("params", 2, "kernel_size")
+    assert "兩者都輸出 54x54" in nin.hints[1] and "96 * 96 * 3 * 3 + 96 = 83,040" in nin.hints[1]
+    vgg = graded("ch05_vgg/vgg13_block3.py", "zh-TW").first_failure()
+    assert (vgg.kind, vgg.layer) == ("missing_layer", 7)
+    assert "少了一個卷積層" in vgg.message
+    lenet = graded("ch01_lenet/hardcoded_10.py", "zh-TW").first_failure()
+    assert lenet.kind == "num_classes" and "輸出 10 個值" in lenet.message
+    stub = graded("bad/stub.py", "zh-TW")
+    assert stub.not_started and "還沒開始寫" in stub.checks[0].message
+
+
+def test_messages_are_complete_in_both_languages() -> None:
+    formatter = string.Formatter()
+    for key, texts in MESSAGES.items():
+        assert set(texts) == set(LANGS), key
+        fields = {lang: {name for _, name, _, _ in formatter.parse(text) if name} for lang, text in texts.items()}
+        assert fields["en"] == fields["zh-TW"], key
+
+
+# -- bad inputs ---------------------------------------------------------------------------------------
+def assert_all_fail(report: Report, kind: str, *words: str) -> Check:
+    assert not report.passed and report.score == 0, explain(report)
+    assert {check.kind for check in report.checks} == {kind}, explain(report)
+    assert len(report.checks) == len(get_chapter(report.chapter).models[0].checks)
+    first = report.checks[0]
+    for word in words:
+        assert word in first.message, first.message
+    return first
+
+
+def test_syntax_error(tmp_path: Path) -> None:
+    file = tmp_path / "lenet.py"
+    shutil.copy(LEARNERS / "bad/syntax_error.txt", file)
+    first = assert_all_fail(grade("ch01", file), "syntax", "line 8", "syntax error")
+    assert first.layer is None and first.suspect is None
+
+
+@pytest.mark.parametrize(("file", "kind", "words"), [
+    ("bad/import_missing.py", "import", ["line 3", "ModuleNotFoundError", "my_layers"]),
+    ("bad/not_module.py", "not_module", ["LeNet5 must be a subclass of torch.nn.Module"]),
+    ("bad/stub.py", "not_implemented", ["LeNet5 is not started yet", "NotImplementedError", "line 11"]),
+    ("bad/build_error.py", "error", ["building the model", "TypeError", "line 10", "nn.Linear(400)"]),
+    ("bad/sys_exit.py", "exit", ["exit code 0", "sys.exit()"]),
+    ("bad/os_exit.py", "exit", ["exit code 3"]),
+    ("bad/segfault.py", "error", ["crashed", "signal 11"]),
+])
+def test_bad_input(file: str, kind: str, words: list[str]) -> None:
+    report = graded(file)
+    assert_all_fail(report, kind, *words)
+    if kind == "not_implemented":
+        assert report.not_started
+
+
+def test_misnamed_class_suggests_the_name_found() -> None:
+    first = assert_all_fail(graded("ch05_vgg/misnamed_vgg.py"), "missing_class", "no class named VGG16", "did you mean VGG?")
+    assert "rename it to VGG16" in first.message
+    zh = graded("ch05_vgg/misnamed_vgg.py", "zh-TW").checks[0]
+    assert "你是不是指 VGG？" in zh.message
+
+
+@pytest.mark.parametrize("file", ["bad/loop_import.py", "bad/loop_forward.py", "bad/sleep.py"])
+def test_endless_code_times_out(file: str) -> None:
+    start = time.monotonic()
+    report = grade("ch01", LEARNERS / file, timeout=3)
+    elapsed = time.monotonic() - start
+    assert_all_fail(report, "timeout", "3 s")
+    assert elapsed < 3 + 5, elapsed
+
+
+def test_unbounded_memory() -> None:
+    start = time.monotonic()
+    report = grade("ch01", LEARNERS / "bad/memory_hog.py", memory_mb=512, timeout=60)
+    assert_all_fail(report, "memory", "512 MB")
+    assert time.monotonic() - start < 30
+
+
+def test_print_flood_neither_floods_nor_stops_the_verdict(capfd: pytest.CaptureFixture[str]) -> None:
+    start = time.monotonic()
+    report = grade("ch01", LEARNERS / "bad/print_flood.py", timeout=SLOW_MACHINE_TIMEOUT)
+    out, err = capfd.readouterr()
+    assert len(out) + len(err) < 10_000
+    assert report.passed and report.score == report.max_score, explain(report)
+    assert 0 < len(report.output) <= 10_000  # a tail, not the 10 MB x 3 forward passes
+    assert time.monotonic() - start < 60
+
+
+# -- the command line ---------------------------------------------------------------------------------
+CHECK_KEYS = {"id", "passed", "points", "max_points", "kind", "layer", "suspect", "message", "hints"}
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "grader", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+
+
+@pytest.mark.parametrize(("file", "code"), [("ch05_vgg/correct_make_layers.py", 0), ("ch05_vgg/out256_block4.py", 1)])
+def test_cli_json(file: str, code: int) -> None:
+    done = run_cli("check", "ch05", "--path", str(LEARNERS / file), "--json")
+    assert done.returncode == code, done.stderr
+    answer = json.loads(done.stdout)  # exactly one JSON object, nothing else on stdout
+    assert set(answer) == {"chapter", "passed", "score", "max_score", "checks"}
+    assert answer["chapter"] == "ch05_vgg" and answer["max_score"] == 10
+    assert answer["passed"] is (code == 0)
+    assert len(answer["checks"]) == 4
+    for check in answer["checks"]:
+        assert set(check) == CHECK_KEYS
+    if code:
+        first = next(check for check in answer["checks"] if not check["passed"])
+        assert (first["id"], first["kind"], first["layer"], first["suspect"]) == ("VGG16.structure", "shape", 8, "out_channels")
+    else:
+        assert answer["score"] == 10
+
+
+def test_cli_unknown_chapter_is_a_usage_error() -> None:
+    done = run_cli("check", "ch99", "--json")
+    assert done.returncode == 2
+    assert "ch99" in done.stderr and done.stdout == ""
