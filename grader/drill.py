@@ -1,0 +1,279 @@
+"""The formula drill: randomized questions with worked solutions, and a history that survives a crash.
+
+A question is a pure function of its seed (``make_question(seed)``), so a page can rebuild it on every
+rerun and the history can say exactly what was asked. Every answer comes from ``grader.formulas``;
+the worked solution substitutes the question's numbers into the formula, step by step.
+
+The history is an SQLite file in ``grader.progress.data_dir()`` (``drill.sqlite3``) in WAL mode with
+``synchronous=FULL``: each answer is one transaction, so a crash in the middle of a write loses that
+answer at most, never one recorded before it.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import time
+from collections.abc import Callable
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader import formulas as f
+from grader.messages import normalize_lang
+
+__all__ = ["KINDS", "KIND_LABELS", "Question", "make_question", "parse_answer", "DrillLog", "Entry", "DB_NAME"]
+
+KINDS = ("conv_output", "pool_output", "conv_params", "linear_params", "receptive_field")
+KIND_LABELS: dict[str, dict[str, str]] = {
+    "conv_output": {"en": "convolution output size", "zh-TW": "卷積輸出尺寸"},
+    "pool_output": {"en": "pooling output size", "zh-TW": "池化輸出尺寸"},
+    "conv_params": {"en": "convolution parameters", "zh-TW": "卷積層參數量"},
+    "linear_params": {"en": "fully-connected parameters", "zh-TW": "全連接層參數量"},
+    "receptive_field": {"en": "receptive field", "zh-TW": "感受野"},
+}
+DB_NAME = "drill.sqlite3"
+
+# Sizes, kernels and channel counts the course's networks actually use.
+_SIZES = (13, 14, 27, 28, 32, 55, 56, 112, 224, 227)
+_KERNELS = (1, 3, 5, 7, 11)
+_CHANNELS_IN = (1, 3, 6, 16, 64, 96, 128, 192, 256, 384, 512)
+_CHANNELS_OUT = (6, 16, 32, 64, 96, 128, 192, 256, 384, 512, 1000)
+_FEATURES_IN = (84, 120, 400, 1024, 4096, 9216, 25088)
+_FEATURES_OUT = (10, 84, 120, 1000, 4096)
+_RF_LAYERS = ((3, 1), (3, 1), (3, 1), (5, 1), (2, 2), (3, 2), (7, 2), (1, 1), (11, 4))
+
+
+@dataclass(frozen=True)
+class Question:
+    kind: str
+    seed: int
+    facts: dict[str, object]
+    answer: int
+    prompt: dict[str, str]  # lang -> the question
+    steps: dict[str, list[str]] = field(default_factory=dict)  # lang -> the worked solution, line by line
+
+    def ask(self, lang: str = "en") -> str:
+        return self.prompt[normalize_lang(lang)]
+
+    def solution(self, lang: str = "en") -> list[str]:
+        return self.steps[normalize_lang(lang)]
+
+    def is_right(self, given: object) -> bool:
+        return parse_answer(given) == self.answer
+
+
+def parse_answer(given: object) -> int | None:
+    """What a learner types: ``55``, ``1,792``, `` 4 096 ``, ``55.0``; None when it is not a whole number."""
+    if isinstance(given, bool):
+        return None
+    if isinstance(given, int):
+        return given
+    if isinstance(given, float):
+        return int(given) if given.is_integer() else None
+    text = str(given or "").strip().replace(",", "").replace("_", "").replace(" ", "").replace("\u00a0", "")
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+        return int(number) if number.is_integer() else None
+
+
+# -- the generators: each draws its facts from rng and returns a Question, or None to draw again -------
+def _conv_output(rng: random.Random, seed: int) -> Question | None:
+    w, k, s, p = rng.choice(_SIZES), rng.choice(_KERNELS), rng.choice((1, 1, 2, 4)), rng.choice((0, 0, 1, 2, 3))
+    if k > w + 2 * p or (s == 4 and k < 7) or p > k // 2 or (k >= 7 and w < 55):
+        return None
+    answer = f.conv_output_size(w, k, s, p)
+    inner = w - k + 2 * p
+    en = [
+        "W_out = floor((W_in - K + 2P) / S) + 1",
+        f"= floor(({w} - {k} + 2*{p}) / {s}) + 1",
+        f"= floor({inner} / {s}) + 1",
+        f"= {inner // s} + 1 = {answer}",
+    ]
+    return Question("conv_output", seed, {"size": w, "kernel": k, "stride": s, "padding": p}, answer, {
+        "en": f"A {k}x{k} convolution with stride {s} and padding {p} runs on a {w}x{w} input. What is the output width?",
+        "zh-TW": f"{w}x{w} 的輸入經過 {k}x{k} 卷積、步長 {s}、填充 {p}，輸出寬度是多少？",
+    }, {"en": en, "zh-TW": en})
+
+
+def _pool_output(rng: random.Random, seed: int) -> Question | None:
+    w, k = rng.choice(_SIZES), rng.choice((2, 3, 3))
+    s = rng.choice((2, 2, 1)) if k == 3 else 2
+    ceil = k == 3 and s == 2 and rng.random() < 0.3  # ZFNet's pools; with F >= S the edge rule never bites
+    if k > w:
+        return None
+    answer = f.pool_output_size(w, k, s, ceil_mode=ceil)
+    inner = w - k
+    rounding = "ceil" if ceil else "floor"
+    rounded = -(-inner // s) if ceil else inner // s
+    en = [
+        f"W_out = {rounding}((W_in - F) / S) + 1" + ("   (ceil_mode=True)" if ceil else ""),
+        f"= {rounding}(({w} - {k}) / {s}) + 1",
+        f"= {rounding}({inner} / {s}) + 1",
+        f"= {rounded} + 1 = {answer}",
+    ]
+    mode_en, mode_zh = (", ceil_mode=True", "、ceil_mode=True") if ceil else ("", "")
+    return Question("pool_output", seed, {"size": w, "kernel": k, "stride": s, "ceil_mode": ceil}, answer, {
+        "en": f"A {k}x{k} max-pool with stride {s}{mode_en} runs on a {w}x{w} input. What is the output width?",
+        "zh-TW": f"{w}x{w} 的輸入經過 {k}x{k} 最大池化、步長 {s}{mode_zh}，輸出寬度是多少？",
+    }, {"en": en, "zh-TW": en})
+
+
+def _conv_params(rng: random.Random, seed: int) -> Question | None:
+    i, o, k = rng.choice(_CHANNELS_IN), rng.choice(_CHANNELS_OUT), rng.choice(_KERNELS)
+    bias = rng.random() < 0.8
+    answer = f.conv_params(i, o, k, bias=bias)
+    weights = o * i * k * k
+    if bias:
+        en = ["parameters = out * in * K * K + out", f"= {o} * {i} * {k} * {k} + {o}", f"= {weights:,} + {o} = {answer:,}"]
+        zh = ["參數量 = out * in * K * K + out", *en[1:]]
+    else:
+        en = ["parameters = out * in * K * K   (no bias)", f"= {o} * {i} * {k} * {k} = {answer:,}"]
+        zh = ["參數量 = out * in * K * K（無偏差）", *en[1:]]
+    with_en, with_zh = ("with bias", "含偏差") if bias else ("without bias (bias=False)", "不含偏差（bias=False）")
+    return Question("conv_params", seed, {"in": i, "out": o, "kernel": k, "bias": bias}, answer, {
+        "en": f"How many parameters does a {k}x{k} convolution from {i} to {o} channels, {with_en}, have?",
+        "zh-TW": f"從 {i} 個通道到 {o} 個通道的 {k}x{k} 卷積（{with_zh}）有多少參數？",
+    }, {"en": en, "zh-TW": zh})
+
+
+def _linear_params(rng: random.Random, seed: int) -> Question | None:
+    i, o = rng.choice(_FEATURES_IN), rng.choice(_FEATURES_OUT)
+    answer = f.linear_params(i, o)
+    en = ["parameters = in * out + out", f"= {i} * {o} + {o}", f"= {i * o:,} + {o} = {answer:,}"]
+    return Question("linear_params", seed, {"in": i, "out": o}, answer, {
+        "en": f"How many parameters does a fully-connected layer from {i} to {o} features, with bias, have?",
+        "zh-TW": f"從 {i} 個特徵到 {o} 個特徵的全連接層（含偏差）有多少參數？",
+    }, {"en": en, "zh-TW": ["參數量 = in * out + out", *en[1:]]})
+
+
+def _receptive_field(rng: random.Random, seed: int) -> Question | None:
+    layers = [rng.choice(_RF_LAYERS) for _ in range(rng.choice((2, 3, 3, 4)))]
+    answer = f.receptive_field(layers)
+    terms, jumps, jump = [], [], 1
+    for k, s in layers:
+        terms.append(f"({k} - 1) * {jump}")
+        jumps.append(jump)
+        jump *= s
+    values = [(k - 1) * j for (k, _), j in zip(layers, jumps)]
+    stack = ", ".join(f"{k}x{k}/{s}" for k, s in layers)
+    en = [
+        "r = 1 + sum of (K_i - 1) * (product of the strides before layer i)",
+        "= 1 + " + " + ".join(terms),
+        "= 1 + " + " + ".join(map(str, values)) + f" = {answer}",
+    ]
+    zh = ["r = 1 + Σ (K_i - 1) * (第 i 層之前所有步長的乘積)", *en[1:]]
+    return Question("receptive_field", seed, {"layers": [list(layer) for layer in layers]}, answer, {
+        "en": f"What is the receptive field (one side, in input pixels) of this stack, first layer first: {stack}"
+              " (kernel/stride, no dilation)?",
+        "zh-TW": f"這疊層（由第一層開始：{stack}，卷積核/步長，無擴張）的感受野（邊長，輸入像素）是多少？",
+    }, {"en": en, "zh-TW": zh})
+
+
+_GENERATORS: dict[str, Callable[[random.Random, int], Question | None]] = {
+    "conv_output": _conv_output,
+    "pool_output": _pool_output,
+    "conv_params": _conv_params,
+    "linear_params": _linear_params,
+    "receptive_field": _receptive_field,
+}
+
+
+def make_question(seed: int, kind: str | None = None) -> Question:
+    """The question for ``seed`` (of ``kind``, or a kind drawn from the seed): the same seed, the same question."""
+    # the kind is drawn apart from the facts, so make_question(seed) == make_question(seed, its kind)
+    chosen = kind or random.Random(f"kind:{seed}").choice(KINDS)
+    rng = random.Random(seed)
+    if chosen not in _GENERATORS:
+        raise ValueError(f"unknown question kind {chosen!r}; kinds: {', '.join(KINDS)}")
+    while True:
+        question = _GENERATORS[chosen](rng, seed)
+        if question is not None:
+            return question
+
+
+# -- the history ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    at: float  # unix time
+    kind: str
+    seed: int
+    question: str
+    given: str
+    answer: int
+    correct: bool
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS answers (
+    id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    at       REAL    NOT NULL,
+    kind     TEXT    NOT NULL,
+    seed     INTEGER NOT NULL,
+    question TEXT    NOT NULL,
+    given    TEXT    NOT NULL,
+    answer   INTEGER NOT NULL,
+    correct  INTEGER NOT NULL
+)
+"""
+
+
+class DrillLog:
+    """The drill's history in one SQLite file; a connection per call, so any thread may use it."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        if path is None:
+            from grader.progress import data_dir
+
+            path = data_dir() / DB_NAME
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(self.connect()) as conn:
+            conn.execute("PRAGMA journal_mode=WAL")  # persistent: stored in the file
+            conn.execute(_SCHEMA)
+
+    def connect(self) -> sqlite3.Connection:
+        # isolation_level=None: no implicit transactions; record() opens and commits its own.
+        conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
+        conn.execute("PRAGMA synchronous=FULL")  # a committed answer is on disk before record() returns
+        return conn
+
+    def record(self, question: Question, given: object, lang: str = "en") -> bool:
+        """Store one answer in its own transaction; returns whether it was right."""
+        correct = question.is_right(given)
+        row = (time.time(), question.kind, question.seed, question.ask(lang), str(given), question.answer, int(correct))
+        with closing(self.connect()) as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("INSERT INTO answers (at, kind, seed, question, given, answer, correct) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        return correct
+
+    def history(self, limit: int = 20) -> list[Entry]:
+        """The latest answers, newest first."""
+        with closing(self.connect()) as conn:
+            rows = conn.execute("SELECT id, at, kind, seed, question, given, answer, correct FROM answers "
+                                "ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        return [Entry(*row[:7], bool(row[7])) for row in rows]
+
+    def score(self) -> tuple[int, int]:
+        """(right, answered) over the whole history."""
+        with closing(self.connect()) as conn:
+            right, total = conn.execute("SELECT COALESCE(SUM(correct), 0), COUNT(*) FROM answers").fetchone()
+        return int(right), int(total)
+
+    def by_kind(self) -> dict[str, tuple[int, int]]:
+        """(right, answered) per question kind, for the kinds answered at least once."""
+        with closing(self.connect()) as conn:
+            rows = conn.execute("SELECT kind, SUM(correct), COUNT(*) FROM answers GROUP BY kind").fetchall()
+        return {kind: (int(right), int(total)) for kind, right, total in rows}
