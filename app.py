@@ -1,28 +1,40 @@
 """cnn-dojo's Streamlit front end (``streamlit run app.py``, or ``make app``).
 
-A router only: pages live in ``app_pages/`` and call the grader's API. Until the pages land this is the
-zoo overview, read from the registry.
+A router only: the page set-up, the shared sidebar (the language switch), the navigation. The pages live
+in ``app_pages/`` and call the grader's API; none of them grades anything itself.
 """
 
 import streamlit as st
 
-import solutions
-from grader.trace import trace
+from app_pages.common import keep_children_off_the_app
+from app_pages.labels import LANG_NAMES, LANGS, t
+from app_pages.nav import sections
+from grader.isolate import warm_up
 
 st.set_page_config(page_title="cnn-dojo", page_icon="🥋", layout="wide")
-st.title("cnn-dojo")
-st.caption("Deeper is better; fewer parameters and fewer operations are better. · 越深越好！參數量與運算量越少越好！")
 
-rows = []
-for name in solutions.list_models():
-    info = solutions.get_model_info(name)
-    result = trace(info.build(device="meta"), info.input_shape)
-    rows.append({
-        "model": name,
-        "year": info.year,
-        "weight layers": result.depth,
-        "params": result.total_params,
-        "MACs (G)": round(result.total_macs / 1e9, 2),
-        "ILSVRC top-5 error (%)": info.ilsvrc_top5,
-    })
-st.dataframe(rows, hide_index=True)
+
+@st.cache_resource(show_spinner=False)
+def _start_grader() -> bool:
+    """Start the grader's forkserver once per server, so its ``import torch`` runs while the page renders."""
+    keep_children_off_the_app()
+    warm_up()
+    return True
+
+
+_start_grader()
+
+
+def _keep_lang() -> None:
+    st.session_state["language"] = st.session_state["lang"]
+
+
+# The choice lives in "language"; the radio's own state is reset by st.switch_page, so it is set from it.
+lang = st.session_state.setdefault("language", "en")
+st.session_state["lang"] = lang
+with st.sidebar:
+    st.radio(t("lang.label"), LANGS, format_func=LANG_NAMES.get, key="lang", horizontal=True, on_change=_keep_lang)
+page = st.navigation(sections(lang))
+with st.sidebar:
+    st.caption(t("app.motto", lang))
+page.run()

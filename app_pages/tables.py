@@ -1,0 +1,56 @@
+"""The layer table: the reference and the learner side by side, one row per step of the grader's
+alignment (no Streamlit here; the page styles and shows the frame)."""
+
+from __future__ import annotations
+
+from itertools import zip_longest
+from typing import Any
+
+import pandas as pd
+
+from app_pages.diagram import op_text, shape_text
+from app_pages.labels import t
+from grader.compare import same
+
+__all__ = ["layer_table", "MARKS"]
+
+MARKS = {"same": "✓", "differs": "✗", "missing": "−", "extra": "+", "": ""}
+
+
+def _pairs(view: Any) -> list[tuple[Any, Any, str]]:
+    if view.steps:
+        pairs = []
+        for step in view.steps:
+            ref, got = step.reference, step.learner
+            if ref is not None and got is not None:
+                state = "same" if same(ref, got) else "differs"
+            else:
+                state = "missing" if got is None else "extra"
+            pairs.append((ref, got, state))
+        return pairs
+    # no alignment (the learner's model did not trace to the end): the rows as far as they go
+    return [(ref, got, "") for ref, got in zip_longest(view.reference_rows, view.learner_rows)]
+
+
+def layer_table(view: Any, lang: str = "en") -> pd.DataFrame:
+    """Columns: #, a mark (✓ same, ✗ differs, − missing in the learner's model, + extra in it), the
+    reference's layer, output shape, params and MACs, then the learner's."""
+    records = []
+    for number, (ref, got, state) in enumerate(_pairs(view), start=1):
+        records.append({
+            "#": number,
+            t("table.match", lang): MARKS[state],
+            t("table.ref_layer", lang): op_text(ref, lang) if ref is not None else "",
+            t("table.ref_shape", lang): shape_text(ref.output_shape) if ref is not None else "",
+            t("table.ref_params", lang): ref.params if ref is not None else None,
+            t("table.ref_macs", lang): ref.macs if ref is not None else None,
+            t("table.your_layer", lang): op_text(got, lang) if got is not None else "",
+            t("table.your_shape", lang): shape_text(got.output_shape) if got is not None else "",
+            t("table.your_params", lang): got.params if got is not None else None,
+            t("table.your_macs", lang): got.macs if got is not None else None,
+        })
+    frame = pd.DataFrame.from_records(records)
+    for column in (t(key, lang) for key in ("table.ref_params", "table.ref_macs", "table.your_params", "table.your_macs")):
+        if column in frame:
+            frame[column] = frame[column].astype("Int64")  # integers with gaps, not floats
+    return frame

@@ -1,0 +1,115 @@
+"""The app's Streamlit-free parts: the notes splitter, the architecture diagram, the layer table, the labels."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import pytest
+import torch
+
+import solutions
+from app_pages.diagram import branch_blocks, learner_index, to_dot, weight_depth
+from app_pages.labels import LABELS, LANGS, t
+from app_pages.notes import read_notes, split_notes
+from app_pages.tables import layer_table
+from grader.chapters import CHAPTERS
+from grader.compare import align, first_divergence
+from grader.report import ModelView
+from grader.trace import trace
+
+
+def test_every_label_is_in_both_languages_and_takes_the_same_facts():
+    for key, texts in LABELS.items():
+        assert set(texts) == set(LANGS), key
+        fields = [sorted(re.findall(r"{(\w+)", texts[lang])) for lang in LANGS]
+        assert fields[0] == fields[1], key
+        assert all(text.strip() for text in texts.values()), key
+    assert t("hint.show", "zh-TW", level=2, total=3) == "顯示提示 2/3"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.id)
+def test_the_notes_of_each_chapter_split_into_markdown_and_formulas_in_each_language(chapter):
+    readme = chapter.exercise_path().parent / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    english, chinese = text.split("\n## 繁體中文\n")
+    for lang, section in (("en", english), ("zh-TW", chinese)):
+        blocks = read_notes(readme, lang)
+        formulas = [body for kind, body in blocks if kind == "latex"]
+        assert len(formulas) == sum(line.strip() == "$$" for line in section.splitlines()) // 2 > 0
+        assert all("$$" not in body for _, body in blocks)
+        prose = "\n".join(body for kind, body in blocks if kind == "markdown")
+        assert "## English" not in prose and "## 繁體中文" not in prose
+        assert ("背景" in prose or "為什麼" in prose) if lang == "zh-TW" else ("The story" in prose or "Why" in prose)
+
+
+def test_notes_without_language_headings_or_with_an_unclosed_formula_still_render():
+    assert split_notes("Intro\n$$\na + b\n$$\nafter", "zh-TW") == [
+        ("markdown", "Intro"), ("latex", "a + b"), ("markdown", "after")]
+    assert split_notes("## English\ntext\n$$\nx", "en") == [("markdown", "text"), ("markdown", "$$\nx")]
+    assert split_notes("## English\n```\n$$\n```\n", "en") == [("markdown", "```\n$$\n```")]
+
+
+def _rows(name: str):
+    info = solutions.get_model_info(name)
+    return trace(info.build(device="meta"), info.input_shape).rows
+
+
+def _edges(dot: str) -> list[tuple[str, str]]:
+    return re.findall(r"^\s*(n\w+) -> (n\w+);", dot, flags=re.M)
+
+
+def test_googlenet_is_drawn_with_nine_inception_modules_of_four_branches_and_is_22_deep():
+    rows = _rows("GoogLeNet")
+    blocks = branch_blocks(rows)
+    assert [block for block, *_ in blocks] == ["inception3a", "inception3b", "inception4a", "inception4b", "inception4c",
+                                               "inception4d", "inception4e", "inception5a", "inception5b"]
+    assert all(len(branches) == 4 for *_, branches in blocks)
+    dot = to_dot(rows)
+    assert dot.count("subgraph cluster_") == 9
+    incoming: dict[str, int] = {}
+    for _, target in _edges(dot):
+        incoming[target] = incoming.get(target, 0) + 1
+    assert sorted(incoming.values()).count(4) == 9  # each concatenation joins four branches
+    assert weight_depth(rows) == 22 and sum(row.layer is not None for row in rows) == 58
+
+
+def test_a_chain_folds_activations_into_their_layer_and_marks_the_first_difference():
+    rows = _rows("VGG16")
+    dot = to_dot(rows, mark=2, mark_label="first difference")
+    assert dot.count("+ ReLU") == 15  # 13 convolutions, 2 hidden fc layers
+    assert len(_edges(dot)) == dot.count("[label=") - 1  # a chain: every box but the input has one edge in
+    assert re.search(r'label="first difference\\nconv layer 3x3 pad 1 \+ ReLU\\n64x224x224".*penwidth', dot)
+    assert weight_depth(rows) == 16
+
+
+def test_the_tracers_inputs_field_draws_the_edges_when_present():
+    def row(op, shape, inputs, layer=None, module=""):
+        return SimpleNamespace(op=op, output_shape=shape, input_shape=(3, 8, 8), hparams={}, module=module, layer=layer,
+                               inputs=inputs)
+
+    rows = [row("conv2d", (4, 8, 8), (-1,), 1, "a"), row("conv2d", (4, 8, 8), (-1,), 2, "b"),
+            row("conv2d", (4, 8, 8), (1,), 3, "c"), row("add", (4, 8, 8), (0, 2))]
+    dot = to_dot(rows)
+    assert sorted(_edges(dot)) == [("n0", "n3"), ("n1", "n2"), ("n2", "n3"), ("n_in", "n0"), ("n_in", "n1")]
+    assert weight_depth(rows) == 2
+
+
+def test_the_layer_table_pairs_the_alignment_and_marks_what_differs():
+    reference = _rows("AlexNet")
+    info = solutions.get_model_info("AlexNet")
+    model = info.build(device="meta")
+    features = list(model.features)
+    features[6] = torch.nn.Conv2d(256, 384, kernel_size=3, device="meta")  # padding 1 forgotten
+    model.features = torch.nn.Sequential(*features)
+    mine = trace(model, info.input_shape).rows
+    steps = align(reference, mine)
+    found = first_divergence(steps)
+    assert found is not None
+    view = ModelView("AlexNet", reference, mine, steps, found[0])
+    frame = layer_table(view, "en")
+    row = frame.iloc[view.divergence]
+    assert (row["match"], row["reference output"], row["your output"]) == ("✗", "384x13x13", "384x11x11")
+    assert frame["match"].iloc[0] == "✓" and frame["reference params"].iloc[0] == 34944
+    assert learner_index(steps, view.divergence) == (view.divergence, False)
+    assert list(layer_table(view, "zh-TW").columns)[:3] == ["#", "相符", "參考模型的層"]
