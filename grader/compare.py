@@ -6,12 +6,12 @@ instead of as a cascade of mismatches in every row after it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from grader.trace import OpRow
 
-__all__ = ["Step", "align", "first_divergence", "rows_from_dicts", "family", "ACTIVATIONS", "POOLS"]
+__all__ = ["Step", "align", "canonical_branches", "first_divergence", "rows_from_dicts", "family", "ACTIVATIONS", "POOLS"]
 
 ACTIVATIONS = {"relu", "sigmoid", "tanh", "leaky_relu", "elu", "gelu", "relu6", "hardtanh", "silu", "softplus", "selu", "prelu"}
 POOLS = {"max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d"}
@@ -38,6 +38,7 @@ def rows_from_dicts(rows: list[dict[str, Any]]) -> list[OpRow]:
         data["output_shape"] = tuple(data["output_shape"])
         data["input_shape"] = tuple(data["input_shape"])
         data["param_names"] = tuple(data.get("param_names", ()))
+        data["inputs"] = tuple(data.get("inputs", ()))
         hparams = {k: tuple(v) if isinstance(v, list) else v for k, v in data.get("hparams", {}).items()}
         data["hparams"] = hparams
         out.append(OpRow(**data))
@@ -132,3 +133,103 @@ def first_divergence(steps: list[Step]) -> tuple[int, Step] | None:
             continue
         return index, step
     return None
+
+
+# -- parallel branches -----------------------------------------------------------------------------------
+def _ancestors(rows: list[OpRow], index: int) -> set[int]:
+    seen, stack = {index}, [index]
+    while stack:
+        for parent in rows[stack.pop()].inputs:
+            if parent >= 0 and parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return seen
+
+
+def _branches(rows: list[OpRow], cat: int) -> tuple[int, list[list[int]]] | None:
+    """The parallel branches joined by rows[cat], each as row indices in execution order, and the row
+    they fork from; None unless the rows between the fork and the cat are exactly those branches."""
+    ends = rows[cat].inputs
+    if len(ends) < 2 or any(end < 0 for end in ends):
+        return None
+    lineages = [_ancestors(rows, end) | {-1} for end in ends]
+    fork = max(set.intersection(*lineages))
+    chains = [sorted(a for a in lineage if a > fork) for lineage in lineages]
+    members = [a for chain in chains for a in chain]
+    if len(set(members)) != len(members) or sorted(members) != list(range(fork + 1, cat)):
+        return None
+    return fork, chains
+
+
+def _branch_key(rows: list[OpRow], chain: list[int]) -> tuple[Any, ...]:
+    return tuple(_key(rows[i]) for i in chain)
+
+
+def canonical_branches(rows: list[OpRow], reference: list[OpRow]) -> list[OpRow]:
+    """The learner's rows with each set of parallel branches (an Inception module) in the reference's
+    branch order, so computing the branches in another order is not a structural mistake. The order in
+    which torch.cat joins them is kept in the cat row's inputs: the function check judges that."""
+    ref_cats = [i for i, row in enumerate(reference) if row.op == "cat"]
+    cats = [i for i, row in enumerate(rows) if row.op == "cat"]
+    order = list(range(len(rows)))
+    for k, cat in enumerate(cats):
+        found = _branches(rows, cat)
+        ref_found = _branches(reference, ref_cats[k]) if k < len(ref_cats) else None
+        if found is None or ref_found is None:
+            continue
+        fork, chains = found
+        wanted = [_branch_key(reference, chain) for chain in ref_found[1]]
+        remaining = list(chains)
+        placed: list[list[int]] = []
+        for key in wanted:
+            match = next((c for c in remaining if _branch_key(rows, c) == key), None)
+            if match is not None:
+                placed.append(match)
+                remaining.remove(match)
+        if remaining:  # not the same branches in another order: leave them for the alignment to explain
+            continue
+        order[fork + 1:cat] = [i for chain in placed for i in chain]
+    if order == list(range(len(rows))):
+        return rows
+    new_index = {old: new for new, old in enumerate(order)}
+    out: list[OpRow] = []
+    layer = 0
+    for old in order:
+        row = rows[old]
+        if row.layer is not None:
+            layer += 1
+        out.append(replace(row, inputs=tuple(new_index.get(i, i) for i in row.inputs),
+                           layer=layer if row.layer is not None else None))
+    return out
+
+
+def branch_label(rows: list[OpRow], chain: list[int]) -> str:
+    """'1x1 -> 3x3', 'pool -> 1x1': a branch as the course draws it."""
+    parts = []
+    for index in chain:
+        row = rows[index]
+        if row.op == "conv2d":
+            k = row.hparams.get("kernel_size")
+            parts.append(f"{k}x{k}" if isinstance(k, int) else "x".join(map(str, k)))
+        elif row.op in POOLS:
+            parts.append("pool")
+    return " -> ".join(parts) or "identity"
+
+
+def concat_order_mistakes(rows: list[OpRow]) -> list[tuple[str, list[str], list[str]]]:
+    """For rows in canonical branch order: every cat that joins its branches in another order,
+    as (module, the learner's order, the reference's order)."""
+    mistakes = []
+    for cat, row in enumerate(rows):
+        if row.op != "cat":
+            continue
+        found = _branches(rows, cat)
+        if found is None:
+            continue
+        chains = sorted(found[1])  # in the order they run (the reference's, once canonical)
+        by_end = {chain[-1]: chain for chain in chains}
+        if list(row.inputs) != [chain[-1] for chain in chains] and set(row.inputs) == set(by_end):
+            joined = [branch_label(rows, by_end[end]) for end in row.inputs]
+            expected = [branch_label(rows, chain) for chain in chains]
+            mistakes.append((row.module or "forward", joined, expected))
+    return mistakes

@@ -14,7 +14,7 @@ from typing import Any
 import torch
 
 from grader.chapters import FORMULA_FUNCTIONS, Chapter, ModelSpec, get_chapter
-from grader.compare import align, first_divergence, rows_from_dicts
+from grader.compare import align, canonical_branches, concat_order_mistakes, first_divergence, rows_from_dicts
 from grader.diagnose import Finding, describe, diagnose_error, diagnose_step, recognise_variant
 from grader.isolate import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Outcome, run_isolated
 from grader.messages import normalize_lang, op_label, say
@@ -192,7 +192,7 @@ def _num_classes(spec: ModelSpec, chapter: Chapter, probe: dict[str, Any], learn
 
 
 def _function(spec: ModelSpec, chapter: Chapter, probe: dict[str, Any], structure: Check, path: str, lang: str,
-              memory_mb: int) -> Check:
+              memory_mb: int, learner: list[OpRow]) -> Check:
     points = chapter.points["function"]
     check_id = f"{spec.label}.function"
     result = probe.get("function") or {}
@@ -208,12 +208,19 @@ def _function(spec: ModelSpec, chapter: Chapter, probe: dict[str, Any], structur
         finding = _load_finding(result, path, spec.label, lang, memory_mb)
         return Check(check_id, False, 0, points, kind=finding.kind, message=finding.message, hints=finding.hints,
                      model=spec.label, line=result.get("line"))
-    if result.get("reason") in ("shape", "not_tensor"):
+    concat = concat_order_mistakes(learner)
+    if result.get("reason") in ("shape", "not_tensor") or (not structure.passed and not concat and not result.get("probabilities")):
+        # different outputs are expected while the structure differs: the structure check says why
         message = say("not_checked", lang, model=spec.label, reason=say("not_checked.structure_first", lang))
         return Check(check_id, False, 0, points, kind="function", message=message, hints=[message], model=spec.label)
     message = say("function.differs", lang, model=spec.label, diff=result.get("max_abs_diff", float("nan")),
                   scale=result.get("scale", float("nan")))
-    if result.get("probabilities"):
+    if concat:
+        module, joined, expected = concat[0]
+        detail = say("function.concat", lang, module=module, joined=", ".join(joined), expected=", ".join(expected))
+        message = f"{message} {detail}"
+        hints = [message, say("function.why", lang), say("function.concat_fix", lang, expected=", ".join(expected))]
+    elif result.get("probabilities"):
         hints = [message, say("why.extra_softmax", lang), say("function.softmax", lang)]
     else:
         hints = [message, say("function.why", lang), say("function.fix", lang, hint=" ".join(chapter.hints.get(normalize_lang(lang), ())[:1]))]
@@ -245,13 +252,14 @@ def _model_checks(chapter: Chapter, spec: ModelSpec, probe: dict[str, Any], path
                 else:
                     finding.hints = [raw, *translated.hints[1:]]
         return _all_fail(chapter, finding, [spec])
-    learner = rows_from_dicts(traced["rows"])
+    # parallel branches computed in another order are fine: compare them in the reference's order
+    learner = canonical_branches(rows_from_dicts(traced["rows"]), ref)
     structure, _ = _structure(spec, chapter, ref, learner, lang, view)
     checks = [structure, _params(spec, chapter, view, traced, lang)]
     if "num_classes" in spec.checks:
         checks.append(_num_classes(spec, chapter, probe, learner, lang))
     if "function" in spec.checks:
-        checks.append(_function(spec, chapter, probe, structure, path, lang, memory_mb))
+        checks.append(_function(spec, chapter, probe, structure, path, lang, memory_mb, learner))
     return checks
 
 

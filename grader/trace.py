@@ -56,12 +56,14 @@ class OpRow:
     module_type: str = ""
     layer: int | None = None  # 1-based index among conv2d/linear rows, in execution order
     param_names: tuple[str, ...] = ()
+    inputs: tuple[int, ...] = ()  # indices of the rows whose outputs this op reads; -1 is the model's input
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["output_shape"] = list(self.output_shape)
         data["input_shape"] = list(self.input_shape)
         data["param_names"] = list(self.param_names)
+        data["inputs"] = list(self.inputs)
         return data
 
 
@@ -732,7 +734,8 @@ class _Recorder(TorchFunctionMode):
             self.modules = [m for _, m in named]
         self.rows: list[OpRow] = []
         self.finished_modules: list[tuple[nn.Module, Any]] = []  # (module, output) in completion order
-        self.activations: set[int] = set()
+        self.activations: dict[int, int] = {}  # id of a tensor on the data path -> the row that made it (-1: input)
+        self.current_inputs: tuple[int, ...] = ()  # the producers of the row being recorded
         self.derived: dict[int, tuple[int, ...]] = {}  # tensor computed from parameters only -> those params
         self.used_params: set[int] = set()  # parameters already attributed to a row
         self.keep_alive: list[Any] = []  # ids stay unique while the trace runs
@@ -847,11 +850,15 @@ class _Recorder(TorchFunctionMode):
             for tensor in outputs:
                 derived[id(tensor)] = tuple(params)
             return result
+        producer = activations[id(on_data_path)]
+        if name not in _PASSTHROUGH:
+            rows_before = len(self.rows)
+            self.current_inputs = tuple(dict.fromkeys(activations[id(t)] for t in tensors if id(t) in activations))
+            self._record(name, args, kwargs, on_data_path, outputs[0], params)
+            if len(self.rows) > rows_before:
+                producer = len(self.rows) - 1
         for tensor in outputs:
-            activations.add(id(tensor))
-        if name in _PASSTHROUGH:
-            return result
-        self._record(name, args, kwargs, on_data_path, outputs[0], params)
+            activations[id(tensor)] = producer
         return result
 
     def _weighted_call(self, result: torch.Tensor, tensors: tuple[Any, ...]) -> tuple[Any, dict[int, None]] | None:
@@ -876,7 +883,8 @@ class _Recorder(TorchFunctionMode):
         if on_data_path is None:
             self.derived[id(result)] = tuple(params)
             return None
-        activations.add(id(result))
+        self.current_inputs = (activations[id(on_data_path)],)
+        activations[id(result)] = len(self.rows)  # the row the caller records next
         return on_data_path, params
 
     def _record(
@@ -894,6 +902,14 @@ class _Recorder(TorchFunctionMode):
                 name = "reshape"
         hparams: dict[str, Any] = {}
         macs = 0
+        if name == "mean" and x.dim() == 4 and _means_over_height_and_width(args, kwargs):
+            # x.mean((2, 3)) is global average pooling, as nn.AdaptiveAvgPool2d(1) (+ flatten) writes it
+            pooled = (in_shape[0], 1, 1)
+            self._add_row("adaptive_avg_pool2d", pooled, in_shape, params, 0, {"output_size": 1})
+            if out_shape != pooled:
+                self.current_inputs = (len(self.rows) - 1,)
+                self._add_row("flatten", out_shape, pooled, {}, 0, {})
+            return
         if name == "relu":
             pass
         elif name == "conv2d":
@@ -934,8 +950,16 @@ class _Recorder(TorchFunctionMode):
         module = stack[-1] if stack else self.root
         self.rows.append(OpRow(
             name, out_shape, in_shape, count, macs, hparams, self.module_names.get(id(module), ""),
-            type(module).__name__, layer, names,
+            type(module).__name__, layer, names, self.current_inputs,
         ))
+
+
+def _means_over_height_and_width(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    dim = kwargs.get("dim", args[1] if len(args) > 1 else None)
+    if dim is None:
+        return False
+    dims = {d % 4 for d in (dim if isinstance(dim, (tuple, list)) else (dim,))}
+    return dims == {2, 3}
 
 
 # -- the layers of the course in one step -----------------------------------------------------------------
@@ -959,7 +983,8 @@ def _relu_op(recorder: _Recorder, func: Any, args: tuple[Any, ...], kwargs: dict
     recorder.keep_alive.append(result)
     key = id(x)
     if key in recorder.activations:
-        recorder.activations.add(id(result))
+        recorder.current_inputs = (recorder.activations[key],)
+        recorder.activations[id(result)] = len(recorder.rows)
         in_shape = tuple(x.shape[1:])
         recorder._add_row("relu", in_shape if result is x else tuple(result.shape[1:]), in_shape, {}, 0, {})
     elif key in recorder.param_names:
@@ -1231,13 +1256,20 @@ def trace(
             device, dtype = _model_device_dtype(model)
         recorder = _Recorder(model, fast=fast, scan=scan)
     x = torch.empty((batch_size, *input_shape), device=device, dtype=dtype)
-    recorder.activations.add(id(x))
+    recorder.activations[id(x)] = -1
     saved = _set_eval(recorder.modules) if scan is None else _set_eval_saved(scan.training)
     pre = nn.modules.module.register_module_forward_pre_hook(recorder.pre_hook)
     post = nn.modules.module.register_module_forward_hook(recorder.post_hook)
     try:
         with torch.no_grad(), recorder:
             output = model(x)
+    except Exception as error:
+        # what ran before the error explains it: "flatten gives 256*6*6 = 9216 features, ..."
+        try:
+            error.partial_rows = list(recorder.rows)  # type: ignore[attr-defined]
+        except AttributeError:
+            pass
+        raise
     finally:
         pre.remove()
         post.remove()

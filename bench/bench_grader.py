@@ -1,0 +1,81 @@
+"""Benchmark of the grader on VGG16 (not a test): run with `make bench` or `.venv/bin/python bench/bench_grader.py`.
+
+Goals (issue 3): the structure verdict for VGG16 within 0.5 s after `import torch`; the full check of VGG16,
+the functional comparison included, within 3 s and 1.5 GB peak memory.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VGG = ROOT / "solutions" / "ch05_vgg" / "vgg.py"
+
+STRUCTURE_IN_PROCESS = textwrap.dedent(f"""
+    import json, time
+    import torch
+    start = time.perf_counter()
+    from grader.chapters import get_chapter
+    from grader.compare import align, first_divergence, rows_from_dicts
+    from grader.pipeline import reference_rows
+    from grader.probe import _trace_model, import_path
+    spec = get_chapter("ch05").models[0]
+    cls = import_path({str(VGG)!r}).VGG16
+    _, traced = _trace_model(cls, spec, {str(VGG)!r})
+    verdict = first_divergence(align(reference_rows(spec), rows_from_dicts(traced["rows"])))
+    print(json.dumps({{"seconds": time.perf_counter() - start, "passed": verdict is None}}))
+""")
+
+FULL_CHECK = textwrap.dedent(f"""
+    import json, time
+    import torch
+    start = time.perf_counter()
+    from grader.pipeline import grade
+    from grader.isolate import run_isolated
+    from grader.probe import probe_chapter
+    cold = grade("ch05", {str(VGG)!r})
+    cold_seconds = time.perf_counter() - start
+    warm = []
+    for _ in range(3):
+        t = time.perf_counter()
+        report = grade("ch05", {str(VGG)!r})
+        warm.append(time.perf_counter() - t)
+    structure = []
+    for _ in range(3):
+        t = time.perf_counter()
+        outcome = run_isolated(probe_chapter, "ch05_vgg", {str(VGG)!r})
+        structure.append(time.perf_counter() - t)
+    print(json.dumps({{"cold": cold_seconds, "warm": warm, "passed": report.passed and cold.passed,
+                       "peak_rss_mb": outcome.value["peak_rss_mb"], "probe": structure}}))
+""")
+
+
+def run(code: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    if done.returncode:
+        raise SystemExit(done.stderr)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    structure = [run(STRUCTURE_IN_PROCESS) for _ in range(3)]
+    full = run(FULL_CHECK)
+    best_structure = min(r["seconds"] for r in structure)
+    warm = statistics.median(full["warm"])
+    print("cnn-dojo grader benchmark, VGG16 (2 cores, CPU)")
+    print(f"  structure verdict, fresh process, after import torch : {best_structure:.3f} s "
+          f"(goal 0.5 s: {'met' if best_structure <= 0.5 else 'NOT met'})")
+    print(f"  full check (isolated child, forkserver warm), median  : {warm:.2f} s (goal 3 s: {'met' if warm <= 3 else 'NOT met'})")
+    print(f"  full check, first in a fresh process (forkserver cold): {full['cold']:.2f} s")
+    print(f"  peak memory of the grading child (ru_maxrss)          : {full['peak_rss_mb']:.0f} MB "
+          f"(goal 1536 MB: {'met' if full['peak_rss_mb'] <= 1536 else 'NOT met'})")
+    print(f"  all verdicts passed: {full['passed'] and all(r['passed'] for r in structure)}")
+
+
+if __name__ == "__main__":
+    main()
