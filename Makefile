@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test app lint bench
+.PHONY: setup browser test app lint bench
 
 $(STAMP): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -12,7 +12,15 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP)
 
-test: setup
+# The browser test drives Debian's Chromium (playwright cannot download browsers here): install it when
+# /usr/bin/chromium is missing, with a small CJK font for the 繁體中文 labels; sudo only when not root.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update && $$SUDO apt-get install -y chromium fonts-wqy-microhei; \
+	fi
+
+test: setup browser
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
