@@ -17,11 +17,11 @@ st.set_page_config(page_title="cnn-dojo", page_icon="🥋", layout="wide")
 @st.cache_resource(show_spinner=False)
 def _start_grader() -> bool:
     """Start the grader's forkserver once per server, so its ``import torch`` runs while the page renders."""
-    keep_children_off_the_app()
     warm_up()
     return True
 
 
+keep_children_off_the_app()  # before any grading: the grader's children must not re-run this script
 _start_grader()
 
 

@@ -8,10 +8,10 @@ so saving a file is all it takes for the next run of a page to grade it again.
 
 from __future__ import annotations
 
-import importlib.machinery
+import multiprocessing.spawn
 import os
-import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -24,23 +24,36 @@ from grader.isolate import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 from grader.pipeline import grade, grade_worksheet
 from grader.report import Report
 
-__all__ = ["keep_children_off_the_app", "current_lang", "stamp", "model_report", "worksheet_report", "chapter_result", "shown", "limits",
-           "run_count", "bump_run", "md", "grade_all"]
+__all__ = ["keep_children_off_the_app", "current_lang", "limits", "stamp", "shown", "model_report", "worksheet_report",
+           "grade_all", "chapter_result", "run_count", "bump_run", "md"]
 
 Stamp = tuple[str, int, int]
 
 
-def keep_children_off_the_app() -> None:
-    """Stop the grader's child processes from running the app script.
+_APP_SCRIPT = Path(__file__).resolve().parent.parent / "app.py"
 
-    multiprocessing starts each child (forkserver or spawn) by re-running the parent's ``__main__`` file,
-    unless ``__main__`` came from a module imported by name. Under Streamlit, ``__main__`` is the app
-    script itself, so every grading child would run app.py (Streamlit, the pages, another warm-up) before
-    the learner's code, and die. A spec named "__main__" is the documented way out: multiprocessing then
-    leaves the child's main alone (``multiprocessing.spawn._fixup_main_from_name``)."""
-    main = sys.modules.get("__main__")
-    if main is not None and getattr(main, "__spec__", None) is None and getattr(main, "__file__", None):
-        main.__spec__ = importlib.machinery.ModuleSpec("__main__", None)
+
+def keep_children_off_the_app() -> None:
+    """Stop the grader's child processes from running the app script (idempotent, process-wide).
+
+    multiprocessing starts each child (forkserver or spawn) by first re-running the parent's ``__main__``
+    file (``init_main_from_path``). Under Streamlit, ``__main__`` is a module Streamlit makes for each
+    script run, with ``__file__`` = app.py, so every grading child would run the app (Streamlit, the
+    pages, another warm-up) before the learner's code, and die. The grader's targets are importable
+    functions and need no ``__main__``: the preparation data its children get leaves app.py out."""
+    if getattr(multiprocessing.spawn.get_preparation_data, "_leaves_app_out", False):
+        return
+    original = multiprocessing.spawn.get_preparation_data
+
+    def get_preparation_data(name):
+        data = original(name)
+        path = data.get("init_main_from_path")
+        if path and Path(path).resolve() == _APP_SCRIPT:
+            del data["init_main_from_path"]
+        return data
+
+    get_preparation_data._leaves_app_out = True
+    multiprocessing.spawn.get_preparation_data = get_preparation_data
 
 
 def current_lang() -> str:
@@ -74,23 +87,23 @@ def shown(path: Path) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def _model_report(chapter_id: str, file: Stamp, lang: str, timeout: float, memory_mb: int, run: int) -> Report:
-    keep_children_off_the_app()
     return grade(chapter_id, file[0], lang, worksheet=False, timeout=timeout, memory_mb=memory_mb)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def _worksheet_report(chapter_id: str, file: Stamp, lang: str, timeout: float, memory_mb: int) -> Report:
-    keep_children_off_the_app()
     return grade_worksheet(chapter_id, file[0], lang, timeout=timeout, memory_mb=memory_mb)
 
 
 def run_count(chapter: Chapter) -> int:
+    """0, or the token of the learner's last "Run the check" (part of the cache key)."""
     return st.session_state.get(f"run:{chapter.id}", 0)
 
 
 def bump_run(chapter_id: str) -> None:
-    """The "Run the check" button: grade again even when the file did not change."""
-    st.session_state[f"run:{chapter_id}"] = st.session_state.get(f"run:{chapter_id}", 0) + 1
+    """The "Run the check" button: grade again even when the file did not change. The token is new to
+    the whole server (the cache is shared by every session), so the click always grades."""
+    st.session_state[f"run:{chapter_id}"] = time.time_ns()
 
 
 def model_report(chapter: Chapter, lang: str | None = None) -> Report:
@@ -107,8 +120,9 @@ def worksheet_report(chapter: Chapter, lang: str | None = None) -> Report:
 
 
 def grade_all(chapters: list[Chapter], lang: str | None = None, *, models_only: bool = False) -> None:
-    """Fill the cache for several chapters at once, two or more gradings at a time (each is a child
-    process, so they run on separate cores); the pages then read the reports from the cache."""
+    """Fill the cache for several chapters; the pages then read the reports from it. Gradings run side by
+    side only on a machine with cores to spare (one per 4 CPUs): each child's torch uses several cores,
+    and a grading slowed down by another one could hit the time limit on a correct model."""
     lang = lang or current_lang()
     timeout, memory = limits()
     jobs = [(_model_report, (c.id, stamp(c.exercise_path()), lang, timeout, memory, run_count(c))) for c in chapters]
@@ -122,7 +136,7 @@ def grade_all(chapters: list[Chapter], lang: str | None = None, *, models_only: 
         function, args = job
         return function(*args)
 
-    with ThreadPoolExecutor(max_workers=max(2, min(4, os.cpu_count() or 2))) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, min(4, (os.cpu_count() or 1) // 4))) as pool:
         list(pool.map(call, jobs))
 
 

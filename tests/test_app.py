@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,14 @@ def course(tmp_path_factory) -> Path:
     nin = (exercises / "ch04_nin/nin.py").read_text()
     (exercises / "ch04_nin/nin.py").write_text(nin.replace("class NiN(nn.Module):", "class NiN(nn.Module)"))
     return root
+
+
+@pytest.fixture(autouse=True)
+def _keep_main():
+    """AppTest installs the app script as ``__main__`` and leaves it there: put pytest's back."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 def _point_at(root: Path, monkeypatch, data: Path) -> None:
