@@ -2,10 +2,11 @@
 
 Each node is one layer with its output shape; an activation or a Dropout right after a layer is folded
 into that layer's node ("+ ReLU"). Edges come from ``OpRow.inputs`` (indices of the rows producing a
-row's inputs, -1 = the model's input) when the tracer provides it. Until then they are inferred from
-module names: the rows inside a module that ends in ``torch.cat`` (an Inception module) are grouped by
-the child module that ran them (``branch1`` ... ``branch4``), and each group is drawn as a parallel
-branch from the module's input to the concatenation.
+row's inputs, -1 = the model's input), the tracer's dataflow. Rows without it (an older trace) get
+edges inferred from module names: the rows inside a module that ends in ``torch.cat`` (an Inception
+module) are grouped by the child module that ran them (``branch1`` ... ``branch4``), and each group is
+drawn as a parallel branch from the module's input to the concatenation. Either way those modules are
+drawn as boxes (clusters) around their branches.
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ def branch_blocks(rows: Sequence[Any]) -> list[tuple[str, int, int, list[list[in
 
 def _predecessors(rows: Sequence[Any]) -> tuple[list[list[int]], list[tuple[str, int, int, list[list[int]]]]]:
     blocks = branch_blocks(rows)
-    if rows and all(getattr(row, "inputs", None) is not None for row in rows):
+    if rows and all(getattr(row, "inputs", None) for row in rows):  # the tracer's dataflow, when every row has it
         return [list(row.inputs) for row in rows], blocks
     preds = [[index - 1] for index in range(len(rows))]  # index 0 gets -1: the model's input
     for _, start, cat, branches in blocks:
