@@ -177,6 +177,26 @@ def _watch(args: argparse.Namespace) -> int:
         return 0
 
 
+def _nbgrader(args: argparse.Namespace) -> int:
+    from grader.nbgrader_course import build_course
+
+    limits = {}  # the generator's defaults unless given
+    if args.cell_timeout is not None:
+        limits["cell_timeout"] = args.cell_timeout
+    if args.grader_timeout is not None:
+        limits["grader_timeout"] = args.grader_timeout
+    try:
+        written = build_course(args.course_dir, lang=args.lang, course_id=args.course_id, chapters=args.chapter,
+                               force=args.force, **limits)
+    except (KeyError, ValueError, FileExistsError) as error:
+        raise UsageError(error.args[0]) from None
+    course = Path(args.course_dir)
+    for path in written:
+        print(f"wrote {path}")
+    print(f"\nnext: cd {course} && nbgrader generate_assignment \"*\"   (the README's \"For instructors: nbgrader\")")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m grader", description="cnn-dojo: trace and grade classic CNNs.")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
@@ -217,6 +237,19 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--hints", type=int, choices=range(4), default=1, metavar="0-3")
     watch.add_argument("--interval", type=float, default=0.5, help=argparse.SUPPRESS)
     watch.set_defaults(run=_watch)
+
+    course = verbs.add_parser("nbgrader", help="write an nbgrader course: nbgrader_config.py and one notebook per chapter")
+    course.add_argument("course_dir", help="the course folder (created if missing), e.g. course/")
+    course.add_argument("--lang", choices=["en", "zh-TW"], default="en", help="language of the notes and the hints")
+    course.add_argument("--course-id", default="cnn-dojo", help="nbgrader's course id (default cnn-dojo)")
+    course.add_argument("--chapter", action="append", metavar="CHAPTER",
+                        help="only this chapter (repeatable; default: every chapter)")
+    course.add_argument("--cell-timeout", type=int,
+                        help="seconds a notebook cell may run when nbgrader executes it (default 120)")
+    course.add_argument("--grader-timeout", type=float,
+                        help="seconds the learner's code may run per grading (default 20)")
+    course.add_argument("--force", action="store_true", help="overwrite files this command did not write")
+    course.set_defaults(run=_nbgrader)
     return parser
 
 

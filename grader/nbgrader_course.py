@@ -1,0 +1,371 @@
+"""``python -m grader nbgrader COURSE_DIR``: an nbgrader course for instructors, one assignment per chapter.
+
+Every notebook is generated from what the rest of cnn-dojo reads, so nothing can drift:
+
+    notes        the chapter's README.md (the section in the course language)
+    worksheet    exercises/<chapter>/worksheet.py, with the answers of solutions/<chapter>/worksheet.py
+    model        the exercise stub, with the whole reference module in a solution region after it
+    tests        one nbgrader test cell per grader check (grader.chapters, grader.worksheets), with the
+                 grader's own points; each is one call to grader.notebook.expect
+
+A solution region sits at module level after the stub and redefines its classes, so the source notebook
+is the reference and the released one (``ClearSolutions.code_stub`` is empty) is the stub itself: every
+TODO still raises NotImplementedError and the grader says "not started".
+"""
+
+from __future__ import annotations
+
+import ast
+import doctest
+import re
+from pathlib import Path
+
+import nbformat
+from nbformat.notebooknode import NotebookNode
+
+from grader.chapters import CHAPTERS, FORMULA_FUNCTIONS, ROOT, Chapter, get_chapter
+from grader.isolate import DEFAULT_MEMORY_MB
+from grader.messages import normalize_lang
+from grader.worksheets import WORKSHEETS
+
+__all__ = ["build_course", "chapter_notebook", "config_text", "notebook_points", "HIDDEN_CHECKS",
+           "CELL_TIMEOUT", "GRADER_TIMEOUT", "RANDOM_CASES"]
+
+HIDDEN_CHECKS = ("num_classes", "function")  # graded only by the autograder; the learner sees structure and params
+RANDOM_CASES = 50  # chapter 0: random cases per formula in the hidden tests (the visible ones are the fixed cases)
+CELL_TIMEOUT = 120  # seconds per cell when nbgrader executes a notebook; above GRADER_TIMEOUT plus a grading
+GRADER_TIMEOUT = 20  # seconds the learner's code may run in the grader's child, per grading
+MARKER = "Written by `python -m grader nbgrader`"
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+# The README's last section is about the files and pytest; the notebook says its own.
+_FILE_WORKFLOW = {"en": "### What you will do", "zh-TW": "### 你要做的事"}
+_SECTION = {"en": "## English", "zh-TW": "## 繁體中文"}
+
+_TEXT: dict[str, dict[str, str]] = {
+    "title": {"en": "Chapter {number} · {title}", "zh-TW": "第 {number} 章 · {title}"},
+    "howto": {
+        "en": "## In this notebook\n\n"
+              "1. **Worksheet**: compute each blank by hand, replace its `None` in the worksheet cell and run the "
+              "cell (it writes `worksheet.py`).\n"
+              "2. **{what}**: {todo} in the code cell and run it (it writes `{file}`); the cell after it tries it.\n"
+              "3. **Tests**: run every test cell. A failing test says what is wrong and where to look. "
+              "More tests are hidden: they run when your notebook is graded.\n\n"
+              "The grader runs your file in a separate process with a time limit, so a mistake in it cannot "
+              "break this notebook.",
+        "zh-TW": "## 這本筆記本\n\n"
+                 "1. **工作單**：用手算出每一格，把工作單儲存格裡的 `None` 換成你的答案，再執行該儲存格（它會寫出 "
+                 "`worksheet.py`）。\n"
+                 "2. **{what}**：在程式碼儲存格中{todo}並執行（它會寫出 `{file}`）；下一個儲存格會試跑它。\n"
+                 "3. **測試**：執行每一個測試儲存格。沒通過的測試會說明哪裡錯、該往哪裡找。"
+                 "另有隱藏的測試，會在評分時執行。\n\n"
+                 "評分程式在另一個有時間限制的行程中執行你的檔案，所以檔案裡的錯誤不會弄壞這本筆記本。",
+    },
+    "what.models": {"en": "Model", "zh-TW": "模型"},
+    "what.formulas": {"en": "Formulas", "zh-TW": "公式"},
+    "todo.models": {"en": "implement {names}", "zh-TW": "實作 {names}"},
+    "todo.formulas": {"en": "implement the functions", "zh-TW": "實作這些函式"},
+    "setup": {"en": "# The grader: the test cells below call it (do not change this cell).",
+              "zh-TW": "# 評分程式：下面的測試儲存格會呼叫它（請勿修改這個儲存格）。"},
+    "worksheet": {"en": "## Worksheet\n\nReplace each `None` with your answer, run the cell, then run the tests "
+                        "under it (one point per blank).",
+                  "zh-TW": "## 工作單\n\n把每個 `None` 換成你的答案，執行儲存格，再執行下面的測試（每格一分）。"},
+    "model": {"en": "## {what}\n\nFill in every `TODO` in the cell below (keep the signatures: {signatures}), "
+                    "then run it.",
+              "zh-TW": "## {what}\n\n完成下面儲存格中的每一個 `TODO`（保留函式簽名：{signatures}），再執行它。"},
+    "try": {"en": "# Try it (not graded): this runs your file here, in the notebook.",
+            "zh-TW": "# 試跑（不計分）：在筆記本裡執行你的檔案。"},
+    "tests": {"en": "## Tests\n\nEach test cell is one check of the grader, with its points.",
+              "zh-TW": "## 測試\n\n每個測試儲存格是評分程式的一項檢查，並標有它的分數。"},
+    "hidden": {"en": "# Hidden tests: they run when the notebook is graded.",
+               "zh-TW": "# 隱藏的測試：評分時才會執行。"},
+}
+
+_SOURCE_RUN = re.compile(r"Run: pytest \S+\s+or\s+python -m grader check \S+ --hints \d")
+_SOURCE_CHECK = re.compile(r"Check: python -m grader check \S+\s+or\s+pytest \S+")
+
+
+def _t(key: str, lang: str, **facts: object) -> str:
+    return _TEXT[key][lang].format(**facts)
+
+
+def _for_notebook(source: str) -> str:
+    """A stub's or worksheet's own instructions name pytest and the CLI; in a notebook, the test cells."""
+    source = _SOURCE_RUN.sub("Check: run the test cells below.", source)
+    return _SOURCE_CHECK.sub("Check: run the test cells below.", source)
+
+
+def _solution_module(chapter: Chapter, root: Path) -> str:
+    """The reference module as the solution region holds it: without its docstring, and without the
+    imports the stub above it already has."""
+    source = chapter.solution_path(root).read_text()
+    tree = ast.parse(source)
+    first = tree.body[0] if tree.body else None
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+        source = "\n".join(source.splitlines()[first.end_lineno:])
+    stub = set(chapter.exercise_path(root).read_text().splitlines())
+    lines = [line for line in source.splitlines() if not (line.startswith(("import ", "from ")) and line in stub)]
+    return "\n".join(lines).strip("\n") + "\n"
+
+
+def _solution_answers(chapter: Chapter, root: Path) -> str:
+    """The solution worksheet's assignment of every blank, in the worksheet's order."""
+    source = chapter.worksheet_path(root, solution=True).read_text()
+    lines = source.splitlines()
+    found: dict[str, str] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            found[node.targets[0].id] = "\n".join(lines[node.lineno - 1:node.end_lineno])
+    blanks = WORKSHEETS.get(chapter.id, ())
+    missing = [blank.name for blank in blanks if blank.name not in found]
+    if missing:
+        raise ValueError(f"{chapter.worksheet_path(root, solution=True)}: no answer for {', '.join(missing)}")
+    return "\n".join(found[blank.name] for blank in blanks) + "\n"
+
+
+def _solution_cell(file_name: str, stub: str, solution: str) -> str:
+    return (f"%%writefile {file_name}\n{_for_notebook(stub).rstrip()}\n\n"
+            f"### BEGIN SOLUTION\n{solution.rstrip()}\n### END SOLUTION\n")
+
+
+def _meta(grade_id: str, *, grade: bool = False, solution: bool = False, locked: bool = False,
+          points: int | None = None) -> dict[str, object]:
+    meta: dict[str, object] = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
+                               "solution": solution, "task": False}
+    if points is not None:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def _code(source: str, cell_id: str, **nbgrader: object) -> NotebookNode:
+    cell = nbformat.v4.new_code_cell(source.rstrip("\n"), id=cell_id)
+    if nbgrader:
+        cell.metadata.update(_meta(cell_id, **nbgrader))  # type: ignore[arg-type]
+    return cell
+
+
+def _markdown(source: str, cell_id: str) -> NotebookNode:
+    return nbformat.v4.new_markdown_cell(source.strip("\n"), id=cell_id)
+
+
+def _cell_id(text: str) -> str:
+    """nbformat cell ids and nbgrader grade ids: letters, digits, - and _ only."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_")
+
+
+def _notes(chapter: Chapter, lang: str, root: Path) -> list[NotebookNode]:
+    """The README's section in ``lang``, one markdown cell per ``###`` section, headings one level up."""
+    readme = (root / "exercises" / chapter.id / "README.md").read_text()
+    lines = readme.splitlines()
+    start = lines.index(_SECTION[lang]) + 1
+    end = next((i for i in range(start, len(lines)) if lines[i].startswith("## ")), len(lines))
+    sections: list[list[str]] = []
+    for line in lines[start:end]:
+        if line.startswith("### "):
+            sections.append([])
+        if sections:
+            sections[-1].append(line[1:] if line.startswith("###") else line)
+    keep = ["\n".join(section) for section in sections if section[0] != _FILE_WORKFLOW[lang][1:]]
+    title = _t("title", lang, number=chapter.number, title=chapter.title[lang])
+    cells = [_markdown(f"# {title}", "title")]
+    cells += [_markdown(text, f"notes-{n}") for n, text in enumerate(keep, start=1)]
+    return cells
+
+
+def _call(chapter: Chapter, check_id: str, lang: str, cases: int = 0) -> str:
+    extra = (f", cases={cases}" if cases else "") + (f", lang={lang!r}" if lang != "en" else "")
+    return f"expect({chapter.id!r}, {check_id!r}{extra})".replace("'", '"')
+
+
+def _hidden(lines: list[str]) -> list[str]:
+    return ["### BEGIN HIDDEN TESTS", *lines, "### END HIDDEN TESTS"]
+
+
+def _try_source(chapter: Chapter, stub: str, file_name: str, lang: str) -> str:
+    lines = [_t("try", lang), f"%run {file_name}"]
+    if chapter.models:
+        lines.append("import torch")
+        lines.append("")
+        for spec in chapter.models:
+            build = spec.signature.split("#")[0].strip() or f"{spec.class_name}()"
+            lines.append(f"model = {build}")
+            lines.append(f"x = torch.randn(1, {', '.join(map(str, spec.input_shape))})")
+            lines.append(f"print({spec.class_name!r}, tuple(x.shape), '->', tuple(model(x).shape), "
+                         f"sum(p.numel() for p in model.parameters()), 'parameters')")
+        return "\n".join(lines)
+    # chapter 0: the examples of the stub's docstrings
+    parser = doctest.DocTestParser()
+    for node in ast.parse(stub).body:
+        if isinstance(node, ast.FunctionDef):
+            for example in parser.get_examples(ast.get_docstring(node) or ""):
+                call = example.source.strip()
+                lines.append(f"print({call.split('#')[0].strip()})  # {example.want.strip()}")
+    return "\n".join(lines)
+
+
+def notebook_points(chapter: Chapter) -> dict[str, int]:
+    """The grade id and points of every test cell of the chapter's notebook, in order."""
+    from grader.pipeline import WORKSHEET_POINTS, _formula_points  # the grader's own points
+
+    points = {_cell_id(f"worksheet.{blank.name}"): WORKSHEET_POINTS for blank in WORKSHEETS.get(chapter.id, ())}
+    if not chapter.models:
+        points.update({_cell_id(f"formulas.{name}"): _formula_points(chapter) for name in FORMULA_FUNCTIONS})
+    for spec in chapter.models:
+        points.update({_cell_id(f"{spec.label}.{check}"): chapter.points[check] for check in spec.checks})
+    return points
+
+
+def chapter_notebook(chapter: Chapter, lang: str = "en", root: Path | None = None) -> NotebookNode:
+    """The source notebook of one chapter: notes, worksheet, model, tests (with solutions and hidden tests)."""
+    root = root or ROOT
+    lang = normalize_lang(lang)
+    points = notebook_points(chapter)
+    file_name = Path(chapter.file).name
+    stub = chapter.exercise_path(root).read_text()
+    cells = _notes(chapter, lang, root)
+    kind = "models" if chapter.models else "formulas"
+    names = ", ".join(f"`{spec.class_name}`" for spec in chapter.models)
+    cells.append(_markdown(_t("howto", lang, what=_t(f"what.{kind}", lang), file=file_name,
+                              todo=_t(f"todo.{kind}", lang, names=names)), "howto"))
+    cells.append(_code(f"{_t('setup', lang)}\nfrom grader.notebook import expect", "setup", locked=True))
+
+    # the worksheet: the exercise's file, then the solution's answers, which override its Nones
+    cells.append(_markdown(_t("worksheet", lang), "worksheet-intro"))
+    cells.append(_code(_solution_cell("worksheet.py", chapter.worksheet_path(root).read_text(),
+                                      _solution_answers(chapter, root)), "worksheet", solution=True))
+    for blank in WORKSHEETS.get(chapter.id, ()):
+        grade_id = _cell_id(f"worksheet.{blank.name}")
+        cells.append(_code(_call(chapter, f"worksheet.{blank.name}", lang), grade_id, grade=True, locked=True,
+                           points=points[grade_id]))
+
+    # the model: the exercise stub, then the reference module, which redefines its classes
+    if chapter.models:
+        signatures = ", ".join(f"`{spec.signature.split('#')[0].strip()}`" for spec in chapter.models)
+    else:
+        signatures = ", ".join(f"`{name}`" for name in FORMULA_FUNCTIONS)
+    cells.append(_markdown(_t("model", lang, what=_t(f"what.{kind}", lang), signatures=signatures), "model-intro"))
+    cells.append(_code(_solution_cell(file_name, stub, _solution_module(chapter, root)),
+                       "model", solution=True))
+    cells.append(_code(_try_source(chapter, stub, file_name, lang), "try"))
+    cells.append(_markdown(_t("tests", lang), "tests-intro"))
+    if not chapter.models:  # chapter 0: the fixed cases in sight, random cases hidden, in one cell per function
+        for name in FORMULA_FUNCTIONS:
+            check_id = f"formulas.{name}"
+            source = [_call(chapter, check_id, lang), *_hidden([_call(chapter, check_id, lang, cases=RANDOM_CASES)])]
+            grade_id = _cell_id(check_id)
+            cells.append(_code("\n".join(source), grade_id, grade=True, locked=True, points=points[grade_id]))
+    for spec in chapter.models:
+        for check in spec.checks:
+            check_id = f"{spec.label}.{check}"
+            grade_id = _cell_id(check_id)
+            call = _call(chapter, check_id, lang)
+            source = "\n".join([_t("hidden", lang), *_hidden([call])]) if check in HIDDEN_CHECKS else call
+            cells.append(_code(source, grade_id, grade=True, locked=True, points=points[grade_id]))
+
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook.metadata.update({"kernelspec": dict(KERNELSPEC),
+                              "language_info": {"name": "python", "file_extension": ".py"},
+                              "cnn_dojo": {"chapter": chapter.id, "lang": lang, "points": sum(points.values())}})
+    nbformat.validate(notebook)
+    return notebook
+
+
+def config_text(course_id: str, chapters: list[Chapter], root: Path, *, cell_timeout: int = CELL_TIMEOUT,
+                grader_timeout: float = GRADER_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB) -> str:
+    """nbgrader_config.py: the course id, the assignments, the limits, and what the autograder's kernels need."""
+    assignments = "\n".join(f"    {chapter.id!r},  # {chapter.title['en']}" for chapter in chapters)
+    return f'''"""nbgrader configuration of the {course_id} course. {MARKER}.
+
+Running that command again rewrites this file and source/ from the chapters of cnn-dojo; it never
+touches release/, submitted/, autograded/, feedback/ or gradebook.db.
+"""
+
+import os
+import sys
+
+c = get_config()  # noqa: F821 (nbgrader provides it)
+
+c.CourseDirectory.course_id = {course_id!r}
+
+# One assignment per chapter, in course order, each with one notebook: source/<id>/<id>.ipynb.
+# `nbgrader generate_assignment <id>` (or "*" for all) adds them to gradebook.db.
+ASSIGNMENTS = [
+{assignments}
+]
+
+# Limits. A test cell grades the chapter's file in the grader's own child process, which is stopped after
+# GRADER_TIMEOUT seconds, so a test cell ends well within CELL_TIMEOUT; a learner's own cell that runs
+# longer than CELL_TIMEOUT is interrupted and the notebook goes on.
+CELL_TIMEOUT = {cell_timeout}  # seconds per notebook cell, when nbgrader executes a notebook
+GRADER_TIMEOUT = {grader_timeout:g}  # seconds the learner's code may run in the grader's child, per grading
+GRADER_MEMORY_MB = {memory_mb}  # megabytes it may allocate
+
+c.ExecutePreprocessor.timeout = CELL_TIMEOUT
+c.ExecutePreprocessor.interrupt_on_timeout = True
+# Stop each kernel at once when its notebook is done: a graceful shutdown waits seconds on the grader's
+# helper processes (they belong to the kernel and go with it).
+c.ExecutePreprocessor.shutdown_kernel = "immediate"
+
+# A kernel that dies (os._exit() in a learner's cell, a crash) or ignores the interrupt fails every cell
+# that could not run: the notebook scores what passed before, and the other submissions are graded.
+c.Autograde.autograde_preprocessors = [
+    "grader.nbgrader_execute.ExecuteUntilDeath",  # in place of nbgrader.preprocessors.Execute
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.ExecuteUntilDeath.interrupt_grace = 10  # seconds an interrupted kernel has to answer again
+
+# Each solution region follows the exercise's own stub and redefines it, so the released cell is the stub.
+c.ClearSolutions.code_stub = {{"python": ""}}
+
+# The kernels nbgrader starts import the grader from the cnn-dojo checkout this course was built from
+# (the same Python must have torch: run nbgrader from cnn-dojo's environment), and grade with the limits.
+CNN_DOJO = {str(root)!r}
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (CNN_DOJO, os.environ.get("PYTHONPATH")) if p)
+os.environ["CNN_DOJO_TIMEOUT"] = str(GRADER_TIMEOUT)
+os.environ["CNN_DOJO_MEMORY_MB"] = str(GRADER_MEMORY_MB)
+
+# nbgrader runs `alembic` (its database migrations) by name: find it beside the Python running nbgrader,
+# also when that is `.venv/bin/python -m nbgrader` without an activated environment.
+os.environ["PATH"] = os.pathsep.join(p for p in (os.path.dirname(sys.executable), os.environ.get("PATH")) if p)
+'''
+
+
+def _ours(path: Path) -> bool:
+    """Whether an existing file was written by this command (so writing it again loses nothing)."""
+    if path.suffix == ".ipynb":
+        return "cnn_dojo" in nbformat.read(path, as_version=4).metadata
+    return MARKER in path.read_text(errors="replace")
+
+
+def build_course(course_dir: str | Path, *, lang: str = "en", course_id: str = "cnn-dojo",
+                 chapters: list[str] | None = None, cell_timeout: int = CELL_TIMEOUT,
+                 grader_timeout: float = GRADER_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB,
+                 root: Path | None = None, force: bool = False) -> list[Path]:
+    """Write nbgrader_config.py and source/<chapter>/<chapter>.ipynb into ``course_dir``; return them.
+
+    Files this command wrote before are rewritten; any other file in the way is left alone with a
+    FileExistsError, unless ``force``."""
+    root = (root or ROOT).resolve()
+    lang = normalize_lang(lang)
+    course = Path(course_dir)
+    wanted = {get_chapter(name).id for name in chapters} if chapters else None
+    selected = [chapter for chapter in CHAPTERS if wanted is None or chapter.id in wanted]
+    if cell_timeout <= grader_timeout:
+        raise ValueError(f"the cell timeout ({cell_timeout} s) must exceed the grader's ({grader_timeout:g} s)")
+    files: dict[Path, str] = {course / "nbgrader_config.py": config_text(
+        course_id, selected, root, cell_timeout=cell_timeout, grader_timeout=grader_timeout, memory_mb=memory_mb)}
+    for chapter in selected:
+        files[course / "source" / chapter.id / f"{chapter.id}.ipynb"] = nbformat.writes(chapter_notebook(chapter, lang, root))
+    foreign = [path for path in files if path.exists() and not _ours(path)]
+    if foreign and not force:
+        raise FileExistsError(f"{', '.join(map(str, foreign))}: not written by `python -m grader nbgrader`; "
+                              "move it away, or overwrite it with --force (force=True)")
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    return list(files)

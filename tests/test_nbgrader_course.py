@@ -1,0 +1,135 @@
+"""The nbgrader course generator and the notebooks' helper, without running nbgrader itself (that is
+tests/test_nbgrader.py): every chapter's notebook, its release as nbgrader's own preprocessors make it,
+its points, the source notebook's solution graded by the grader, and ``grader.notebook.expect``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+from traitlets.config import Config
+
+from grader.chapters import CHAPTERS, Chapter
+from grader.nbgrader_course import HIDDEN_CHECKS, build_course, chapter_notebook, notebook_points
+from grader.notebook import CheckFailed, expect, report
+from grader.pipeline import grade, grade_worksheet
+from grader.worksheets import WORKSHEETS
+
+IDS = [chapter.id for chapter in CHAPTERS]
+
+
+def _cells(notebook: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:
+    return {cell.id: cell for cell in notebook.cells}
+
+
+def _released(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """What `nbgrader generate_assignment` makes of the solution and hidden-test regions, with the course's
+    code stub (nbgrader_config.py: ClearSolutions.code_stub = {"python": ""})."""
+    config = Config()
+    config.ClearSolutions.code_stub = {"python": ""}
+    notebook = nbformat.from_dict(notebook)
+    notebook, resources = ClearSolutions(config=config).preprocess(notebook, {})
+    notebook, _ = ClearHiddenTests().preprocess(notebook, resources)
+    return notebook
+
+
+def _file(cell: nbformat.NotebookNode) -> tuple[str, str]:
+    """A ``%%writefile`` cell's file name and the text it writes."""
+    magic, _, text = cell.source.partition("\n")
+    assert magic.startswith("%%writefile "), magic
+    return magic.split()[1], text + "\n"
+
+
+def _instructions(text: str) -> list[str]:
+    """Lines of a file, without the ones that tell how to run the checks (the notebook says its own)."""
+    return [line.rstrip() for line in text.rstrip().splitlines() if not re.search(r"\bpytest\b|grader check|test cells", line)]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
+def test_the_released_cells_are_the_exercise_files(chapter: Chapter):
+    cells = _cells(_released(chapter_notebook(chapter)))
+    name, text = _file(cells["model"])
+    assert name == Path(chapter.file).name
+    assert _instructions(text) == _instructions(chapter.exercise_path().read_text())
+    name, text = _file(cells["worksheet"])
+    assert name == "worksheet.py"
+    assert _instructions(text) == _instructions(chapter.worksheet_path().read_text())
+    for cell_id, cell in cells.items():
+        if cell.metadata.get("nbgrader", {}).get("grade"):
+            hidden = any(cell_id.endswith(check) for check in HIDDEN_CHECKS)
+            assert ("expect(" not in cell.source) == hidden, cell_id  # hidden cells keep only their comment
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
+def test_the_source_notebook_scores_full_marks_with_the_graders_own_points(chapter: Chapter, tmp_path: Path):
+    cells = _cells(chapter_notebook(chapter))
+    for cell_id in ("model", "worksheet"):
+        name, text = _file(cells[cell_id])
+        (tmp_path / name).write_text(text)
+    model = grade(chapter.id, tmp_path / Path(chapter.file).name, worksheet=False)
+    sheet = grade_worksheet(chapter.id, tmp_path / "worksheet.py")
+    assert model.passed and sheet.passed, (model.render_text(), sheet.render_text())
+    points = notebook_points(chapter)
+    assert sum(points.values()) == model.max_score + sheet.max_score
+    graded = {cell_id: cell.metadata["nbgrader"]["points"] for cell_id, cell in cells.items()
+              if cell.metadata.get("nbgrader", {}).get("grade")}
+    assert graded == points
+    assert len(points) == len(WORKSHEETS[chapter.id]) + len(model.checks)  # one test cell per check
+
+
+def test_build_writes_the_same_course_twice_and_leaves_foreign_files_alone(tmp_path: Path):
+    course = tmp_path / "course"
+    written = build_course(course, chapters=["ch01", "ch00"])
+    assert [path.relative_to(course).as_posix() for path in written] == [
+        "nbgrader_config.py", "source/ch00_formulas/ch00_formulas.ipynb", "source/ch01_lenet/ch01_lenet.ipynb"]
+    first = {path: path.read_bytes() for path in written}
+    build_course(course, chapters=["ch01", "ch00"])
+    assert {path: path.read_bytes() for path in written} == first  # deterministic, cell ids included
+    (course / "nbgrader_config.py").write_text("c = get_config()  # the instructor's own\n")
+    with pytest.raises(FileExistsError):
+        build_course(course, chapters=["ch01"])
+    assert (course / "nbgrader_config.py").read_text().endswith("the instructor's own\n")
+    build_course(course, chapters=["ch01"], force=True)
+    with pytest.raises(ValueError):
+        build_course(course, cell_timeout=10, grader_timeout=20)
+
+
+def test_the_config_names_the_course_the_limits_and_this_checkout(tmp_path: Path):
+    build_course(tmp_path, course_id="cnn-dojo-2026", cell_timeout=90, grader_timeout=15)
+    config = (tmp_path / "nbgrader_config.py").read_text()
+    compile(config, "nbgrader_config.py", "exec")
+    for line in ("c.CourseDirectory.course_id = 'cnn-dojo-2026'", "CELL_TIMEOUT = 90", "GRADER_TIMEOUT = 15",
+                 "c.ExecutePreprocessor.timeout = CELL_TIMEOUT", "c.ClearSolutions.code_stub = {\"python\": \"\"}",
+                 "\"grader.nbgrader_execute.ExecuteUntilDeath\",",
+                 f"CNN_DOJO = {str(Path(__file__).resolve().parent.parent)!r}"):
+        assert line in config, line
+    assert all(f"'{chapter.id}'," in config for chapter in CHAPTERS)
+
+
+def test_notes_come_from_the_readme_in_the_notebooks_language():
+    english = "\n".join(cell.source for cell in chapter_notebook(CHAPTERS[1]).cells if cell.cell_type == "markdown")
+    chinese = "\n".join(cell.source for cell in chapter_notebook(CHAPTERS[1], "zh-TW").cells
+                        if cell.cell_type == "markdown")
+    assert "## Why fc1 has 16*5*5 inputs" in english and "繁體中文" not in english
+    assert "## 為什麼 fc1 的輸入是 16*5*5" in chinese and "Why fc1" not in chinese
+    assert "What you will do" not in english and "你要做的事" not in chinese  # the file workflow; the notebook has its own
+
+
+def test_expect_passes_quietly_and_fails_with_the_graders_hints(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    _, text = _file(_cells(chapter_notebook(CHAPTERS[1]))["model"])
+    Path("lenet.py").write_text(text)
+    expect("ch01_lenet", "LeNet5.structure")
+    assert "LeNet5.structure: 4/4" in capsys.readouterr().out
+    Path("lenet.py").write_text(text.replace("nn.Linear(84, num_classes)", "nn.Linear(84, 10)"))
+    with pytest.raises(CheckFailed) as failure:
+        expect("ch01_lenet", "LeNet5.num_classes")
+    assert "LeNet5.num_classes: LeNet5(num_classes=7) gives 10 outputs, not 7." in str(failure.value)
+    assert "hint 2: The last layer's size is hard-coded" in str(failure.value)
+    assert isinstance(failure.value, AssertionError)  # nbgrader and pytest count it as a failed test
+    assert report("ch01_lenet") is report("ch01_lenet")  # one grading per version of the file
+    with pytest.raises(CheckFailed, match="worksheet.CONV1_OUTPUT: .*missing|no such file"):
+        expect("ch01_lenet", "worksheet.CONV1_OUTPUT")
