@@ -30,5 +30,6 @@ app: setup
 lint: setup
 	$(PY) -m ruff check .
 
-bench: setup
+bench: setup browser
 	$(PY) bench/bench_trace.py
+	$(PY) bench/bench_app.py
