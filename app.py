@@ -6,7 +6,7 @@ in ``app_pages/`` and call the grader's API; none of them grades anything itself
 
 import streamlit as st
 
-from app_pages.common import keep_children_off_the_app
+from app_pages.common import keep_children_off_the_app, save_language, saved_language
 from app_pages.labels import LANG_NAMES, LANGS, t
 from app_pages.nav import sections
 from grader.isolate import warm_up
@@ -27,10 +27,14 @@ _start_grader()
 
 def _keep_lang() -> None:
     st.session_state["language"] = st.session_state["lang"]
+    save_language(st.session_state["lang"])
 
 
-# The choice lives in "language"; the radio's own state is reset by st.switch_page, so it is set from it.
-lang = st.session_state.setdefault("language", "en")
+# The choice lives in "language" (the radio's own state is reset by st.switch_page, so it is set from it),
+# starts from the learner's saved choice, and is saved again whenever it changes: a reload keeps it.
+if "language" not in st.session_state:
+    st.session_state["language"] = saved_language()
+lang = st.session_state["language"]
 st.session_state["lang"] = lang
 with st.sidebar:
     st.radio(t("lang.label"), LANGS, format_func=LANG_NAMES.get, key="lang", horizontal=True, on_change=_keep_lang)

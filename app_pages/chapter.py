@@ -267,7 +267,8 @@ def _architecture(chapter: Chapter, report: Report, lang: str) -> None:
             if missing:
                 label = t("arch.missing_end" if mark >= len(rows) else "arch.missing_here", lang)
         dot = to_dot(rows, lang, mark=mark, missing=missing, mark_label=label,
-                     input_shape=spec.input_shape if spec else None, name=name)
+                     input_shape=spec.input_shape if spec else None, name=name,
+                     input_label=t("arch.input", lang))
         with st.container(height=DIAGRAM_HEIGHT if len(rows) > TALL_DIAGRAM_ROWS else "content"):
             st.graphviz_chart(dot)
 

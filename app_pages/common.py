@@ -8,8 +8,10 @@ so saving a file is all it takes for the next run of a page to grade it again.
 
 from __future__ import annotations
 
+import json
 import multiprocessing.spawn
 import os
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -21,10 +23,12 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 import grader.chapters
 from grader.chapters import Chapter
 from grader.isolate import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
+from grader.messages import LANGS
 from grader.pipeline import grade, grade_worksheet
+from grader.progress import data_dir
 from grader.report import Report
 
-__all__ = ["keep_children_off_the_app", "current_lang", "limits", "stamp", "shown", "model_report", "worksheet_report",
+__all__ = ["keep_children_off_the_app", "saved_language", "save_language", "current_lang", "limits", "stamp", "shown", "model_report", "worksheet_report",
            "grade_all", "chapter_result", "run_count", "bump_run", "md"]
 
 Stamp = tuple[str, int, int]
@@ -54,6 +58,23 @@ def keep_children_off_the_app() -> None:
 
     get_preparation_data._leaves_app_out = True
     multiprocessing.spawn.get_preparation_data = get_preparation_data
+
+
+def saved_language() -> str:
+    """The language the learner chose last time (``app.json`` in the data folder), else English."""
+    try:
+        lang = json.loads((data_dir() / "app.json").read_text()).get("language")
+    except (OSError, ValueError, AttributeError):
+        return "en"
+    return lang if lang in LANGS else "en"
+
+
+def save_language(lang: str) -> None:
+    path = data_dir() / "app.json"
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".app-")
+    with os.fdopen(fd, "w") as file:
+        json.dump({"language": lang}, file)
+    os.replace(tmp, path)  # a crash never leaves half a file
 
 
 def current_lang() -> str:

@@ -137,7 +137,7 @@ def _escape(text: str) -> str:
 
 def to_dot(rows: Sequence[Any], lang: str = "en", *, mark: int | None = None, missing: bool = False,
            input_shape: Sequence[int] | None = None, mark_label: str = "", title: str = "",
-           name: str = "model") -> str:
+           name: str = "model", input_label: str = "input") -> str:
     """The DOT source of a model's diagram. ``mark``: the row to highlight (the first divergence);
     ``missing``: a layer is missing right before that row (or at the end, when mark == len(rows));
     ``name``: the label of a branch block that is the model itself (a lone Inception module)."""
@@ -164,7 +164,7 @@ def to_dot(rows: Sequence[Any], lang: str = "en", *, mark: int | None = None, mi
         + (f', label="{_escape(title)}", labelloc=t' if title else "") + "];",
         '  node [shape=box, style="rounded,filled", fillcolor="#f7f7f7", color="#8a8a8a", fontname="Helvetica", fontsize=10];',
         '  edge [color="#8a8a8a", arrowsize=0.6];',
-        f'  n_in [label="input\\n{shape_text(shape_in)}", shape=oval, fillcolor="#ffffff"];',
+        f'  n_in [label="{_escape(input_label)}\\n{shape_text(shape_in)}", shape=oval, fillcolor="#ffffff"];',
     ]
     marked_node = node_of.get(mark) if mark is not None else None
     in_block: dict[int, str] = {}

@@ -103,6 +103,7 @@ LABELS: dict[str, dict[str, str]] = {
                            "Inception modules are drawn as parallel branches joined by the concatenation.",
                      "zh-TW": "每個方框是一層及其輸出形狀；ReLU 與 Dropout 併入前一個方框。Inception 模組畫成平行的分支，"
                               "最後由串接合併。"},
+    "arch.input": {"en": "input", "zh-TW": "輸入"},
     "arch.first_difference": {"en": "first difference", "zh-TW": "第一個差異"},
     "arch.missing_here": {"en": "a layer is missing before this one", "zh-TW": "這一層之前少了一層"},
     "arch.missing_end": {"en": "a layer is missing here", "zh-TW": "這裡少了一層"},

@@ -180,6 +180,9 @@ def test_the_language_switch_turns_labels_notes_and_the_graders_messages_into_tr
     assert at.button(key="hint:ch02_alexnet:AlexNet.structure:next").label == "顯示提示 1/2"
     assert at.button(key="run:ch02_alexnet:button").label == "執行檢查"
     assert list(at.dataframe[0].value.columns[:3]) == ["#", "相符", "參考模型的層"]
+    # the choice is saved in the data folder: a new session (a reload) starts in it
+    again = AppTest.from_file(APP, default_timeout=RUN_TIMEOUT).run()
+    assert again.title[0].value == "你的進度" and again.radio(key="lang").value == "zh-TW"
 
 
 def test_a_syntax_error_is_reported_with_the_learners_file_and_line_not_raised(app):
