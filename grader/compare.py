@@ -107,17 +107,30 @@ def align(reference: list[OpRow], learner: list[OpRow]) -> list[Step]:
             )
     steps: list[Step] = []
     i, j = n, m
+
+    def close(a: float, b: float) -> bool:
+        return abs(a - b) < 1e-9
+
     while i > 0 or j > 0:
-        # prefer a match, then a missing reference row, then an extra learner row (stable, readable)
-        if i > 0 and j > 0 and abs(cost[i][j] - (cost[i - 1][j - 1] + _substitution(reference[i - 1], learner[j - 1]))) < 1e-9:
+        # Walking back from the end, a gap that costs no more than an identical match is taken first: the
+        # gaps then sit as late as the identical rows allow, so a block with one convolution too few reads
+        # "conv, ReLU missing after ReLU 6", never "ReLU, conv missing after conv 6" (an activation mistake).
+        diagonal = i > 0 and j > 0 and close(cost[i][j], cost[i - 1][j - 1] + _substitution(reference[i - 1], learner[j - 1]))
+        exact = diagonal and same(reference[i - 1], learner[j - 1])
+        missing = i > 0 and close(cost[i][j], cost[i - 1][j] + _gap(reference[i - 1]))
+        extra = j > 0 and close(cost[i][j], cost[i][j - 1] + _gap(learner[j - 1]))
+        if diagonal and not (exact and (missing or extra)):
             steps.append(Step(reference[i - 1], learner[j - 1]))
             i, j = i - 1, j - 1
-        elif i > 0 and abs(cost[i][j] - (cost[i - 1][j] + _gap(reference[i - 1]))) < 1e-9:
+        elif missing:
             steps.append(Step(reference[i - 1], None))
             i -= 1
-        else:
+        elif extra:
             steps.append(Step(None, learner[j - 1]))
             j -= 1
+        else:
+            steps.append(Step(reference[i - 1], learner[j - 1]))
+            i, j = i - 1, j - 1
     steps.reverse()
     return steps
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from grader.compare import ACTIVATIONS, POOLS, Step, align, family, first_divergence, same
+from grader.compare import ACTIVATIONS, POOLS, Step, align, family, first_divergence
 from grader.formulas import conv_output_size, pool_output_size
 from grader.messages import a_label, op_label, say
 from grader.trace import OpRow
@@ -187,46 +187,8 @@ def _changed(step: Step, model: str, lang: str, last_layer: int | None) -> Findi
     return Finding(kind, level1, hints, layer=layer, suspect=suspect)
 
 
-def _gaps_last(steps: list[Step], index: int) -> tuple[list[Step], int]:
-    """Move the run of gaps that starts at ``steps[index]`` after the identical rows that follow it.
-
-    Equal-cost alignments may put a gap before or after identical rows: an extra "conv, ReLU" after
-    "conv, ReLU" can come out as an extra "ReLU, conv" straddling the learner's first ReLU, and a
-    missing "conv, ReLU" as a missing "ReLU, conv". Read that way, the first divergence is a ReLU and the
-    verdict an activation mistake. With the gaps moved as late as identical rows allow, the run reads as
-    the layers a learner added or left out ("block 3 has one convolution too few").
-    """
-    kind = steps[index].kind
-    if kind not in ("extra", "missing"):
-        return steps, index
-    steps = list(steps)
-    while True:
-        end = index
-        while end < len(steps) and steps[end].kind == kind:
-            end += 1
-        if end >= len(steps) or steps[end].kind != "same":
-            break
-        after = steps[end]
-        if kind == "extra":
-            first, other = steps[index].learner, after.reference
-            assert first is not None and other is not None
-            if not same(other, first):
-                break
-            rotated = [Step(other, first), *steps[index + 1:end], Step(None, after.learner)]
-        else:
-            first, other = steps[index].reference, after.learner
-            assert first is not None and other is not None
-            if not same(first, other):
-                break
-            rotated = [Step(first, other), *steps[index + 1:end], Step(after.reference, None)]
-        steps[index:end + 1] = rotated
-        index += 1
-    return steps, index
-
-
 def diagnose_step(steps: list[Step], index: int, model: str, lang: str) -> Finding:
     """Explain the first divergence, ``steps[index]``."""
-    steps, index = _gaps_last(steps, index)
     last_layer = None
     previous: OpRow | None = None
     for step in steps[:index]:

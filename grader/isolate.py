@@ -151,8 +151,8 @@ def run_isolated(
     with tempfile.TemporaryDirectory(prefix="cnn-dojo-") as scratch:
         output_path = os.path.join(scratch, "output.txt")
         process = context.Process(target=_child, args=(target, args, sender, output_path, memory_mb), daemon=True)
+        process.start()  # returns once the forkserver (and its import torch) is up: not the learner's time
         start = time.monotonic()
-        process.start()
         sender.close()
         answer = None
         deadline = start + timeout

@@ -67,12 +67,17 @@ def _all_fail(chapter: Chapter, finding: Finding, models: list[ModelSpec] | None
 
 def _outcome_finding(outcome: Outcome, path: str, timeout: float, memory_mb: int, lang: str) -> Finding:
     if outcome.status == "timeout":
-        return Finding("timeout", say("run.timeout", lang, seconds=timeout))
-    if outcome.status == "memory":
-        return Finding("memory", say("run.memory", lang, limit=memory_mb))
-    if outcome.status == "exit":
-        return Finding("exit", say("run.exit", lang, code=outcome.exit_code, path=path))
-    return Finding("error", say("run.crash", lang, signal=outcome.signal))
+        kind, message = "timeout", say("run.timeout", lang, seconds=timeout)
+    elif outcome.status == "memory":
+        kind, message = "memory", say("run.memory", lang, limit=memory_mb)
+    elif outcome.status == "exit":
+        kind, message = "exit", say("run.exit", lang, code=outcome.exit_code, path=path)
+    else:
+        kind, message = "error", say("run.crash", lang, signal=outcome.signal)
+    hints = [message, say(f"run.{kind}.why", lang), say("run.fix", lang, path=path)]
+    if outcome.output.strip():  # the last lines the learner's code printed often say where it was
+        hints.append(say("run.output", lang, output=outcome.output.strip()[-600:]))
+    return Finding(kind, message, hints)
 
 
 def _load_finding(load: dict[str, Any], path: str, name: str, lang: str, memory_mb: int = DEFAULT_MEMORY_MB) -> Finding:
