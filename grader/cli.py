@@ -8,6 +8,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from grader.messages import say
+
 __all__ = ["main"]
 
 
@@ -100,12 +102,13 @@ def _list(args: argparse.Namespace) -> int:
         filled = round(width * report.score / report.max_score) if report.max_score else 0
         bar = "#" * filled + "." * (width - filled)
         title = row.chapter.title["zh-TW" if args.lang == "zh-TW" else "en"]
-        print(f"{row.chapter.id:<16} [{bar}] {report.score:>3}/{report.max_score:<3} {row.status:<12} {title}")
+        status = say(f"status.{row.status}", args.lang)
+        print(f"{row.chapter.id:<16} [{bar}] {report.score:>3}/{report.max_score:<3} {status:<12} {title}")
     upcoming = next((row for row in rows if row.status != "done"), None)
     if upcoming is not None:
-        print(f"\nnext: python -m grader check {upcoming.chapter.id[:4]} --hints 1   (or: pytest exercises/{upcoming.chapter.id})")
+        print("\n" + say("cli.next", args.lang, short=upcoming.chapter.id[:4], chapter=upcoming.chapter.id))
     else:
-        print("\nevery chapter is done.")
+        print("\n" + say("cli.all_done", args.lang))
     return 0
 
 
@@ -124,7 +127,7 @@ def _hint(args: argparse.Namespace) -> int:
     report = grade(chapter.id, args.path, args.lang, worksheet=args.path is None)
     check = report.first_failure()
     if check is None:
-        print(f"{chapter.id}: every check passes, no hint needed.")
+        print(say("cli.no_hint", args.lang, chapter=chapter.id))
         return 0
     level = next_hint_level(chapter.id, check)
     print(f"{check.id}: {check.message}")
@@ -132,7 +135,7 @@ def _hint(args: argparse.Namespace) -> int:
         if hint != check.message:
             print(f"  hint {number}/{len(check.hints)}: {hint}")
     if level < len(check.hints):
-        print(f"  (run the same command again for hint {level + 1})")
+        print("  " + say("cli.more_hints", args.lang, level=level + 1))
     return 1
 
 
@@ -152,7 +155,7 @@ def _watch(args: argparse.Namespace) -> int:
         folders = {chapter.exercise_path().parent for chapter in chapters}
         return {p: p.stat().st_mtime for folder in folders for p in folder.glob("*.py") if p.is_file()}
 
-    print("watching exercises/ for saved files; Ctrl-C stops.", flush=True)
+    print(say("cli.watching", args.lang), flush=True)
     seen: dict[Path, float] = {}
     try:
         while True:
@@ -167,13 +170,13 @@ def _watch(args: argparse.Namespace) -> int:
                         break
                 print("\033[2J\033[H" if sys.stdout.isatty() else "\n", end="")
                 if current is None:
-                    print("every chapter is done.")
+                    print(say("cli.all_done", args.lang))
                 else:
                     print(current.render_text(hints=args.hints, color=sys.stdout.isatty()))
-                print(f"\n[{time.strftime('%H:%M:%S')}] watching; save a file to re-grade, Ctrl-C to stop.", flush=True)
+                print("\n" + say("cli.watch_again", args.lang, time=time.strftime("%H:%M:%S")), flush=True)
             time.sleep(args.interval)
     except KeyboardInterrupt:
-        print("\nstopped watching.")
+        print("\n" + say("cli.stopped", args.lang))
         return 0
 
 
