@@ -6,7 +6,7 @@ in ``app_pages/`` and call the grader's API; none of them grades anything itself
 
 import streamlit as st
 
-from app_pages.common import keep_children_off_the_app, save_language, saved_language
+from app_pages.common import save_language, saved_language
 from app_pages.labels import LANG_NAMES, LANGS, t
 from app_pages.nav import sections
 from grader.isolate import warm_up
@@ -21,7 +21,6 @@ def _start_grader() -> bool:
     return True
 
 
-keep_children_off_the_app()  # before any grading: the grader's children must not re-run this script
 _start_grader()
 
 

@@ -9,7 +9,6 @@ so saving a file is all it takes for the next run of a page to grade it again.
 from __future__ import annotations
 
 import json
-import multiprocessing.spawn
 import os
 import tempfile
 import threading
@@ -28,36 +27,10 @@ from grader.pipeline import grade, grade_worksheet
 from grader.progress import data_dir
 from grader.report import Report
 
-__all__ = ["keep_children_off_the_app", "saved_language", "save_language", "current_lang", "limits", "stamp", "shown", "model_report", "worksheet_report",
+__all__ = ["saved_language", "save_language", "current_lang", "limits", "stamp", "shown", "model_report", "worksheet_report",
            "grade_all", "chapter_result", "run_count", "bump_run", "md"]
 
 Stamp = tuple[str, int, int]
-
-
-_APP_SCRIPT = Path(__file__).resolve().parent.parent / "app.py"
-
-
-def keep_children_off_the_app() -> None:
-    """Stop the grader's child processes from running the app script (idempotent, process-wide).
-
-    multiprocessing starts each child (forkserver or spawn) by first re-running the parent's ``__main__``
-    file (``init_main_from_path``). Under Streamlit, ``__main__`` is a module Streamlit makes for each
-    script run, with ``__file__`` = app.py, so every grading child would run the app (Streamlit, the
-    pages, another warm-up) before the learner's code, and die. The grader's targets are importable
-    functions and need no ``__main__``: the preparation data its children get leaves app.py out."""
-    if getattr(multiprocessing.spawn.get_preparation_data, "_leaves_app_out", False):
-        return
-    original = multiprocessing.spawn.get_preparation_data
-
-    def get_preparation_data(name):
-        data = original(name)
-        path = data.get("init_main_from_path")
-        if path and Path(path).resolve() == _APP_SCRIPT:
-            del data["init_main_from_path"]
-        return data
-
-    get_preparation_data._leaves_app_out = True
-    multiprocessing.spawn.get_preparation_data = get_preparation_data
 
 
 def saved_language() -> str:

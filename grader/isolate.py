@@ -10,15 +10,17 @@ answer travels over a pipe the parent reads. Whatever the learner's code does (l
 
 from __future__ import annotations
 
+import contextlib
 import io
 import multiprocessing
+import multiprocessing.spawn
 import os
 import resource
 import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +64,35 @@ def warm_up() -> None:
 
     _get_context()
     forkserver.ensure_running()
+
+
+_start_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _without_main() -> Iterator[None]:
+    """Start our child without re-running the caller's ``__main__`` first.
+
+    multiprocessing prepares each child by running the parent's main script again
+    (``init_main_from_path``). Under ``streamlit run app.py`` that script is the app, so every grading
+    child would start the app and die before reaching the learner's code. The grader's targets are
+    importable functions and never need ``__main__``; other users of multiprocessing in the process keep
+    the usual behaviour (the swap lasts only while our child starts).
+    """
+    with _start_lock:
+        original = multiprocessing.spawn.get_preparation_data
+
+        def preparation_data(name: str) -> dict[str, Any]:
+            data = original(name)
+            data.pop("init_main_from_path", None)
+            data.pop("init_main_from_name", None)
+            return data
+
+        multiprocessing.spawn.get_preparation_data = preparation_data
+        try:
+            yield
+        finally:
+            multiprocessing.spawn.get_preparation_data = original
 
 
 def _vm_size_bytes() -> int:
@@ -151,7 +182,8 @@ def run_isolated(
     with tempfile.TemporaryDirectory(prefix="cnn-dojo-") as scratch:
         output_path = os.path.join(scratch, "output.txt")
         process = context.Process(target=_child, args=(target, args, sender, output_path, memory_mb), daemon=True)
-        process.start()  # returns once the forkserver (and its import torch) is up: not the learner's time
+        with _without_main():
+            process.start()  # returns once the forkserver (and its import torch) is up: not the learner's time
         start = time.monotonic()
         sender.close()
         answer = None
