@@ -22,13 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from grader.chapters import get_chapter
-from grader.isolate import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, run_isolated, warm_up
+from grader.isolate import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, warm_up
 from grader.report import Check, Report
 
 __all__ = ["CheckFailed", "expect", "report", "explain"]
 
 _REPORTS: dict[tuple[object, ...], Report] = {}
-_READY = False
 
 
 class CheckFailed(AssertionError):
@@ -52,8 +51,6 @@ def report(chapter: str, path: str | Path | None = None, *, worksheet: bool = Fa
     if key not in _REPORTS:
         from grader.pipeline import grade, grade_worksheet
 
-        _sandbox_ready()
-
         limits = {"timeout": float(os.environ.get("CNN_DOJO_TIMEOUT", DEFAULT_TIMEOUT)),
                   "memory_mb": int(os.environ.get("CNN_DOJO_MEMORY_MB", DEFAULT_MEMORY_MB))}
         if worksheet:
@@ -61,15 +58,6 @@ def report(chapter: str, path: str | Path | None = None, *, worksheet: bool = Fa
         else:
             _REPORTS[key] = grade(spec.id, file, lang, worksheet=False, hidden_cases=cases, **limits)
     return _REPORTS[key]
-
-
-def _sandbox_ready() -> None:
-    """Start the grader's child-process server and wait until it can fork, so that its start (an import of
-    torch, seconds on a busy machine) is not taken from the learner's time limit at the first grading."""
-    global _READY
-    if not _READY:
-        run_isolated(os.getpid, timeout=300, memory_mb=0)
-        _READY = True
 
 
 def explain(check: Check, hints: int | None = None) -> str:
