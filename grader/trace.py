@@ -28,7 +28,7 @@ _QUERIES = {
     "__get__", "__set__", "size", "dim", "numel", "ndimension", "nelement", "stride", "is_contiguous",
     "element_size", "data_ptr", "is_floating_point", "is_complex", "__len__", "__bool__", "__format__",
     "__repr__", "__index__", "__int__", "__float__", "item", "tolist", "__iter__", "storage_offset",
-    "requires_grad_", "retain_grad", "register_hook", "__hash__", "__eq__" if False else "",
+    "requires_grad_", "retain_grad", "register_hook", "__hash__",
 }
 # Calls that hand the activation on unchanged: no row, the result is the same activation.
 _PASSTHROUGH = {"contiguous", "clone", "detach", "to", "float", "double", "half", "type", "type_as", "cpu", "cuda"}
