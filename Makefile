@@ -17,7 +17,7 @@ setup: $(STAMP)
 browser:
 	@if [ ! -x /usr/bin/chromium ]; then \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update && $$SUDO apt-get install -y chromium fonts-wqy-microhei; \
+		$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y chromium fonts-wqy-microhei; \
 	fi
 
 test: setup browser
@@ -32,4 +32,6 @@ lint: setup
 
 bench: setup browser
 	$(PY) bench/bench_trace.py
+	$(PY) bench/bench_grader.py
 	$(PY) bench/bench_app.py
+	$(PY) bench/bench_nbgrader.py
