@@ -315,9 +315,3 @@ def recognise_variant(chapter_id: str, rows: list[OpRow]) -> str | None:
         if kernels and 5 not in kernels and kernels.count(3) >= kernels.count(1) / 2:
             return "torchvision_googlenet"
     return None
-
-
-def variant_finding(variant: str, lang: str) -> str:
-    return say(f"variant.{variant}", lang)
-
-

@@ -39,9 +39,7 @@ def status_of(report: Report) -> str:
     """done | in progress | not started."""
     if report.passed:
         return "done"
-    if all(check.kind in ("not_implemented",) for check in report.checks if not check.passed) and not any(
-        check.passed for check in report.checks
-    ):
+    if report.not_started:
         return "not started"
     return "in progress"
 
