@@ -55,6 +55,17 @@ class Chapter:
     points: dict[str, int] = field(default_factory=lambda: {"structure": 4, "params": 2, "num_classes": 1, "function": 3})
     hints: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lang -> static hints, general to specific
     aliases: tuple[str, ...] = ()
+    # checks graded only by the autograder (nbgrader's hidden tests, Gradescope's after_published)
+    hidden: tuple[str, ...] = ("num_classes", "function")
+    worksheet_points: int = 1  # per blank
+
+    @property
+    def formula_points(self) -> int:
+        """Points per formula function (chapter 0)."""
+        return max(1, self.points.get("formulas", 10) // len(FORMULA_FUNCTIONS))
+
+    def is_hidden(self, check_id: str) -> bool:
+        return check_id.rpartition(".")[2] in self.hidden
 
     @property
     def number(self) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from grader.trace import OpRow
+from grader.protocol import OpRow
 
 __all__ = ["Step", "align", "canonical_branches", "first_divergence", "rows_from_dicts", "family", "ACTIVATIONS", "POOLS"]
 
@@ -32,17 +32,7 @@ def family(op: str) -> str:
 
 
 def rows_from_dicts(rows: list[dict[str, Any]]) -> list[OpRow]:
-    out = []
-    for row in rows:
-        data = dict(row)
-        data["output_shape"] = tuple(data["output_shape"])
-        data["input_shape"] = tuple(data["input_shape"])
-        data["param_names"] = tuple(data.get("param_names", ()))
-        data["inputs"] = tuple(data.get("inputs", ()))
-        hparams = {k: tuple(v) if isinstance(v, list) else v for k, v in data.get("hparams", {}).items()}
-        data["hparams"] = hparams
-        out.append(OpRow(**data))
-    return out
+    return [OpRow.from_dict(row) for row in rows]
 
 
 def _key(row: OpRow) -> tuple[Any, ...]:

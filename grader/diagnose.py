@@ -10,7 +10,7 @@ from typing import Any
 from grader.compare import ACTIVATIONS, POOLS, Step, align, family, first_divergence
 from grader.formulas import conv_output_size, pool_output_size
 from grader.messages import a_label, op_label, say
-from grader.trace import OpRow
+from grader.protocol import OpRow
 
 __all__ = ["Finding", "describe", "diagnose_step", "diagnose_error", "recognise_variant", "shape_text"]
 

@@ -28,10 +28,9 @@ from grader.isolate import DEFAULT_MEMORY_MB
 from grader.messages import normalize_lang
 from grader.worksheets import WORKSHEETS
 
-__all__ = ["build_course", "chapter_notebook", "config_text", "notebook_points", "HIDDEN_CHECKS",
+__all__ = ["build_course", "chapter_notebook", "config_text", "notebook_points",
            "CELL_TIMEOUT", "GRADER_TIMEOUT", "RANDOM_CASES"]
 
-HIDDEN_CHECKS = ("num_classes", "function")  # graded only by the autograder; the learner sees structure and params
 RANDOM_CASES = 50  # chapter 0: random cases per formula in the hidden tests (the visible ones are the fixed cases)
 CELL_TIMEOUT = 120  # seconds per cell when nbgrader executes a notebook; above GRADER_TIMEOUT plus a grading
 GRADER_TIMEOUT = 20  # seconds the learner's code may run in the grader's child, per grading
@@ -205,11 +204,9 @@ def _try_source(chapter: Chapter, stub: str, file_name: str, lang: str) -> str:
 
 def notebook_points(chapter: Chapter) -> dict[str, int]:
     """The grade id and points of every test cell of the chapter's notebook, in order."""
-    from grader.pipeline import WORKSHEET_POINTS, _formula_points  # the grader's own points
-
-    points = {_cell_id(f"worksheet.{blank.name}"): WORKSHEET_POINTS for blank in WORKSHEETS.get(chapter.id, ())}
+    points = {_cell_id(f"worksheet.{blank.name}"): chapter.worksheet_points for blank in WORKSHEETS.get(chapter.id, ())}
     if not chapter.models:
-        points.update({_cell_id(f"formulas.{name}"): _formula_points(chapter) for name in FORMULA_FUNCTIONS})
+        points.update({_cell_id(f"formulas.{name}"): chapter.formula_points for name in FORMULA_FUNCTIONS})
     for spec in chapter.models:
         points.update({_cell_id(f"{spec.label}.{check}"): chapter.points[check] for check in spec.checks})
     return points
@@ -259,7 +256,7 @@ def chapter_notebook(chapter: Chapter, lang: str = "en", root: Path | None = Non
             check_id = f"{spec.label}.{check}"
             grade_id = _cell_id(check_id)
             call = _call(chapter, check_id, lang)
-            source = "\n".join([_t("hidden", lang), *_hidden([call])]) if check in HIDDEN_CHECKS else call
+            source = "\n".join([_t("hidden", lang), *_hidden([call])]) if chapter.is_hidden(check_id) else call
             cells.append(_code(source, grade_id, grade=True, locked=True, points=points[grade_id]))
 
     notebook = nbformat.v4.new_notebook(cells=cells)

@@ -60,7 +60,7 @@ def _all_fail(chapter: Chapter, finding: Finding, models: list[ModelSpec] | None
                                 hints=list(finding.hints), model=spec.label))
     if not chapter.models:
         for name in FORMULA_FUNCTIONS:
-            checks.append(Check(id=f"formulas.{name}", passed=False, points=0, max_points=_formula_points(chapter),
+            checks.append(Check(id=f"formulas.{name}", passed=False, points=0, max_points=chapter.formula_points,
                                 kind=finding.kind, message=finding.message, hints=list(finding.hints)))
     return checks
 
@@ -268,13 +268,9 @@ def _model_checks(chapter: Chapter, spec: ModelSpec, probe: dict[str, Any], path
     return checks
 
 
-def _formula_points(chapter: Chapter) -> int:
-    return max(1, chapter.points.get("formulas", 10) // len(FORMULA_FUNCTIONS))
-
-
 def _formula_checks(chapter: Chapter, probe: dict[str, Any], path: str, lang: str) -> list[Check]:
     checks = []
-    points = _formula_points(chapter)
+    points = chapter.formula_points
     for name in FORMULA_FUNCTIONS:
         entry = probe.get("functions", {}).get(name, {})
         check_id = f"formulas.{name}"
@@ -298,15 +294,12 @@ def _formula_checks(chapter: Chapter, probe: dict[str, Any], path: str, lang: st
     return checks
 
 
-WORKSHEET_POINTS = 1  # per blank
-
-
 def _worksheet_checks(chapter: Chapter, file: Path, lang: str, timeout: float, memory_mb: int) -> tuple[list[Check], str]:
     blanks = WORKSHEETS.get(chapter.id, ())
     shown = _rel(file)
 
     def fail_all(finding: Finding) -> list[Check]:
-        return [Check(f"worksheet.{blank.name}", False, 0, WORKSHEET_POINTS, kind=finding.kind, message=finding.message,
+        return [Check(f"worksheet.{blank.name}", False, 0, chapter.worksheet_points, kind=finding.kind, message=finding.message,
                       hints=list(finding.hints)) for blank in blanks]
 
     if not file.is_file():
@@ -327,16 +320,16 @@ def _worksheet_checks(chapter: Chapter, file: Path, lang: str, timeout: float, m
             hints.append(say("worksheet.shape", lang))
         if blank.name not in values:
             message = say("worksheet.missing", lang, name=blank.name)
-            checks.append(Check(check_id, False, 0, WORKSHEET_POINTS, kind="missing_class", message=message, hints=[message, *hints]))
+            checks.append(Check(check_id, False, 0, chapter.worksheet_points, kind="missing_class", message=message, hints=[message, *hints]))
         elif values[blank.name] is None or values[blank.name] is Ellipsis:
             message = say("worksheet.blank", lang, name=blank.name, question=question)
-            checks.append(Check(check_id, False, 0, WORKSHEET_POINTS, kind="not_implemented", message=message, hints=hints))
+            checks.append(Check(check_id, False, 0, chapter.worksheet_points, kind="not_implemented", message=message, hints=hints))
         elif check_value(expected, values[blank.name]):
             message = say("worksheet.right", lang, name=blank.name, value=values[blank.name])
-            checks.append(Check(check_id, True, WORKSHEET_POINTS, WORKSHEET_POINTS, message=message))
+            checks.append(Check(check_id, True, chapter.worksheet_points, chapter.worksheet_points, message=message))
         else:
             message = say("worksheet.wrong", lang, name=blank.name, value=values[blank.name], question=question)
-            checks.append(Check(check_id, False, 0, WORKSHEET_POINTS, kind="worksheet", message=message, hints=hints))
+            checks.append(Check(check_id, False, 0, chapter.worksheet_points, kind="worksheet", message=message, hints=hints))
     return checks, outcome.output
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -18,10 +18,10 @@ from torch import nn
 from torch.overrides import TorchFunctionMode
 
 from grader.formulas import conv_output_size, pair, pool_output_size
+from grader.protocol import WEIGHT_OPS, OpRow
 
 __all__ = ["OpRow", "ModuleRow", "Trace", "trace", "WEIGHT_OPS"]
 
-WEIGHT_OPS = ("conv2d", "linear")  # the "weight layers" counted as a network's depth
 
 # Calls that ask about a tensor rather than compute one.
 _QUERIES = {
@@ -40,31 +40,6 @@ _ALIASES = {
     "__truediv__": "div", "__matmul__": "matmul", "__getitem__": "getitem", "mm": "matmul",
     "clamp_min": "relu_like", "hardtanh": "hardtanh", "max_pool2d_with_indices": "max_pool2d",
 }
-
-
-@dataclass
-class OpRow:
-    """One operation on the data path. Shapes exclude the batch dimension."""
-
-    op: str
-    output_shape: tuple[int, ...]
-    input_shape: tuple[int, ...]
-    params: int = 0
-    macs: int = 0
-    hparams: dict[str, Any] = field(default_factory=dict)
-    module: str = ""  # qualified name of the innermost module that ran it ("" for the model itself)
-    module_type: str = ""
-    layer: int | None = None  # 1-based index among conv2d/linear rows, in execution order
-    param_names: tuple[str, ...] = ()
-    inputs: tuple[int, ...] = ()  # indices of the rows whose outputs this op reads; -1 is the model's input
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["output_shape"] = list(self.output_shape)
-        data["input_shape"] = list(self.input_shape)
-        data["param_names"] = list(self.param_names)
-        data["inputs"] = list(self.inputs)
-        return data
 
 
 @dataclass

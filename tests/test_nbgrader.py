@@ -21,7 +21,7 @@ import nbformat
 import pytest
 
 from grader.chapters import CHAPTERS, get_chapter
-from grader.nbgrader_course import HIDDEN_CHECKS, notebook_points
+from grader.nbgrader_course import notebook_points
 
 pytestmark = pytest.mark.nbgrader
 
@@ -158,7 +158,7 @@ def test_the_release_holds_no_solution_and_no_hidden_test(course):
         for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "cases="):
             assert marker not in text, (chapter.id, marker)
         for spec in chapter.models:
-            for check in HIDDEN_CHECKS:
+            for check in chapter.hidden:
                 assert f"{spec.label}.{check}" not in text, (chapter.id, check)
         # the released cells are the exercise's own files
         assert _cell(release, "model").source.startswith(f"%%writefile {Path(chapter.file).name}\n")

@@ -13,7 +13,7 @@ from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
 from traitlets.config import Config
 
 from grader.chapters import CHAPTERS, Chapter
-from grader.nbgrader_course import HIDDEN_CHECKS, build_course, chapter_notebook, notebook_points
+from grader.nbgrader_course import build_course, chapter_notebook, notebook_points
 from grader.notebook import CheckFailed, expect, report
 from grader.pipeline import grade, grade_worksheet
 from grader.worksheets import WORKSHEETS
@@ -59,7 +59,7 @@ def test_the_released_cells_are_the_exercise_files(chapter: Chapter):
     assert _instructions(text) == _instructions(chapter.worksheet_path().read_text())
     for cell_id, cell in cells.items():
         if cell.metadata.get("nbgrader", {}).get("grade"):
-            hidden = any(cell_id.endswith(check) for check in HIDDEN_CHECKS)
+            hidden = any(cell_id.endswith(check) for check in chapter.hidden)
             assert ("expect(" not in cell.source) == hidden, cell_id  # hidden cells keep only their comment
 
 
