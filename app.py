@@ -7,9 +7,9 @@ in ``app_pages/`` and call the grader's API; none of them grades anything itself
 import streamlit as st
 
 from app_pages.common import save_language, saved_language
-from app_pages.labels import LANG_NAMES, LANGS, t
 from app_pages.nav import sections
 from grader.isolate import warm_up
+from grader.text import LANG_NAMES, LANGS, t
 
 st.set_page_config(page_title="cnn-dojo", page_icon="🥋", layout="wide")
 

@@ -13,12 +13,12 @@ import streamlit as st
 
 from app_pages.common import bump_run, current_lang, md, model_report, shown, stamp, worksheet_report
 from app_pages.diagram import learner_index, to_dot
-from app_pages.labels import t
 from app_pages.notes import read_notes
 from app_pages.tables import layer_table
 from grader.chapters import Chapter, get_chapter
 from grader.progress import status_of
 from grader.report import Check, Report
+from grader.text import t
 from grader.worksheets import WORKSHEETS
 
 __all__ = ["render"]

@@ -22,10 +22,10 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 import grader.chapters
 from grader.chapters import Chapter
 from grader.isolate import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
-from grader.messages import LANGS
 from grader.pipeline import grade, grade_worksheet
 from grader.progress import data_dir
 from grader.report import Report
+from grader.text import LANGS
 
 __all__ = ["saved_language", "save_language", "current_lang", "limits", "stamp", "shown", "model_report", "worksheet_report",
            "grade_all", "chapter_result", "run_count", "bump_run", "md"]

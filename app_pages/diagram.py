@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from grader.compare import ACTIVATIONS
-from grader.messages import op_label
+from grader.text import op_label
 
 __all__ = ["op_text", "shape_text", "to_dot", "learner_index", "branch_blocks", "weight_depth"]
 

@@ -10,8 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import current_lang, md
-from app_pages.labels import t
-from grader.drill import KIND_LABELS, KINDS, DrillLog, make_question, parse_answer
+from grader.drill import KINDS, DrillLog, make_question, parse_answer
+from grader.text import t
 
 lang = current_lang()
 log = DrillLog()
@@ -31,7 +31,7 @@ def _new_question() -> None:
 
 
 kind = st.selectbox(t("drill.kind", lang), ["any", *KINDS], key="drill.kind", on_change=_new_question,
-                    format_func=lambda k: t("drill.any", lang) if k == "any" else KIND_LABELS[k][lang])
+                    format_func=lambda k: t("drill.any", lang) if k == "any" else t(f"drill.kind.{k}", lang))
 question = make_question(state["drill.seed"], None if kind == "any" else kind)
 
 st.subheader(t("drill.question", lang, number=state["drill.number"]))
@@ -72,13 +72,13 @@ if by_kind:
     for name in KINDS:
         if name in by_kind:
             good, total = by_kind[name]
-            st.progress(good / total, text=f"{KIND_LABELS[name][lang]}: {good}/{total}")
+            st.progress(good / total, text=f"{t(f'drill.kind.{name}', lang)}: {good}/{total}")
 
 history = log.history(10)
 if history:
     st.markdown(f"**{t('drill.history', lang)}**")
     st.dataframe(pd.DataFrame([{
-        t("drill.col.kind", lang): KIND_LABELS.get(entry.kind, {}).get(lang, entry.kind),
+        t("drill.col.kind", lang): t(f"drill.kind.{entry.kind}", lang) if entry.kind in KINDS else entry.kind,
         t("drill.col.question", lang): make_question(entry.seed, entry.kind).ask(lang),
         t("drill.col.given", lang): entry.given,
         t("drill.col.answer", lang): f"{entry.answer:,}",

@@ -8,8 +8,8 @@ from functools import partial
 import streamlit as st
 
 from app_pages import chapter as chapter_page_module
-from app_pages.labels import t
 from grader.chapters import CHAPTERS, Chapter
+from grader.text import t
 
 
 def overview_page(lang: str) -> st.Page:

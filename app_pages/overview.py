@@ -4,10 +4,10 @@ import streamlit as st
 
 import grader.chapters
 from app_pages.common import chapter_result, current_lang, md, worksheet_report
-from app_pages.labels import t
 from app_pages.nav import chapter_page
 from grader.chapters import CHAPTERS
 from grader.progress import status_of
+from grader.text import t
 
 lang = current_lang()
 st.title(t("overview.title", lang))

@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 
 from app_pages.diagram import op_text, shape_text
-from app_pages.labels import t
 from grader.compare import same
+from grader.text import t
 
 __all__ = ["layer_table", "MARKS"]
 

@@ -8,8 +8,8 @@ import streamlit as st
 import solutions
 from app_pages.common import current_lang, grade_all, model_report
 from app_pages.diagram import weight_depth
-from app_pages.labels import t
 from grader.chapters import CHAPTERS
+from grader.text import t
 from grader.trace import trace
 
 

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from grader.messages import say
+from grader.text import LANGS, default_lang, t
 
 __all__ = ["main"]
 
@@ -102,13 +102,13 @@ def _list(args: argparse.Namespace) -> int:
         filled = round(width * report.score / report.max_score) if report.max_score else 0
         bar = "#" * filled + "." * (width - filled)
         title = row.chapter.title["zh-TW" if args.lang == "zh-TW" else "en"]
-        status = say(f"status.{row.status}", args.lang)
+        status = t(f"status.{row.status}", args.lang)
         print(f"{row.chapter.id:<16} [{bar}] {report.score:>3}/{report.max_score:<3} {status:<12} {title}")
     upcoming = next((row for row in rows if row.status != "done"), None)
     if upcoming is not None:
-        print("\n" + say("cli.next", args.lang, short=upcoming.chapter.id[:4], chapter=upcoming.chapter.id))
+        print("\n" + t("cli.next", args.lang, short=upcoming.chapter.id[:4], chapter=upcoming.chapter.id))
     else:
-        print("\n" + say("cli.all_done", args.lang))
+        print("\n" + t("cli.all_done", args.lang))
     return 0
 
 
@@ -127,7 +127,7 @@ def _hint(args: argparse.Namespace) -> int:
     report = grade(chapter.id, args.path, args.lang, worksheet=args.path is None)
     check = report.first_failure()
     if check is None:
-        print(say("cli.no_hint", args.lang, chapter=chapter.id))
+        print(t("cli.no_hint", args.lang, chapter=chapter.id))
         return 0
     level = next_hint_level(chapter.id, check)
     print(f"{check.id}: {check.message}")
@@ -135,7 +135,7 @@ def _hint(args: argparse.Namespace) -> int:
         if hint != check.message:
             print(f"  hint {number}/{len(check.hints)}: {hint}")
     if level < len(check.hints):
-        print("  " + say("cli.more_hints", args.lang, level=level + 1))
+        print("  " + t("cli.more_hints", args.lang, level=level + 1))
     return 1
 
 
@@ -155,7 +155,7 @@ def _watch(args: argparse.Namespace) -> int:
         folders = {chapter.exercise_path().parent for chapter in chapters}
         return {p: p.stat().st_mtime for folder in folders for p in folder.glob("*.py") if p.is_file()}
 
-    print(say("cli.watching", args.lang), flush=True)
+    print(t("cli.watching", args.lang), flush=True)
     seen: dict[Path, float] = {}
     try:
         while True:
@@ -170,13 +170,13 @@ def _watch(args: argparse.Namespace) -> int:
                         break
                 print("\033[2J\033[H" if sys.stdout.isatty() else "\n", end="")
                 if current is None:
-                    print(say("cli.all_done", args.lang))
+                    print(t("cli.all_done", args.lang))
                 else:
                     print(current.render_text(hints=args.hints, color=sys.stdout.isatty()))
-                print("\n" + say("cli.watch_again", args.lang, time=time.strftime("%H:%M:%S")), flush=True)
+                print("\n" + t("cli.watch_again", args.lang, time=time.strftime("%H:%M:%S")), flush=True)
             time.sleep(args.interval)
     except KeyboardInterrupt:
-        print("\n" + say("cli.stopped", args.lang))
+        print("\n" + t("cli.stopped", args.lang))
         return 0
 
 
@@ -217,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("chapter", help="ch05_vgg, ch05, 5 or vgg")
     check.add_argument("--path", help="the file to grade (default: the chapter's file in exercises/)")
     check.add_argument("--json", action="store_true", help="print one JSON object")
-    check.add_argument("--lang", choices=["en", "zh-TW"], default="en", help="language of messages and hints")
+    check.add_argument("--lang", choices=LANGS, default=default_lang(), help="language of messages and hints")
     check.add_argument("--hints", type=int, choices=range(4), default=1, metavar="0-3",
                        help="hint levels to show for failed checks: 1 where, 2 why, 3 the fix (default 1)")
     check.add_argument("--timeout", type=float, default=20.0, help="seconds the learner's code may run (default 20)")
@@ -225,25 +225,25 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_check)
 
     listing = verbs.add_parser("list", help="every chapter with its status and score")
-    listing.add_argument("--lang", choices=["en", "zh-TW"], default="en")
+    listing.add_argument("--lang", choices=LANGS, default=default_lang())
     listing.set_defaults(run=_list)
 
     hint = verbs.add_parser("hint", help="the next hint level for the first failing check of a chapter")
     hint.add_argument("chapter", help="ch05_vgg, ch05, 5 or vgg")
     hint.add_argument("--path", help="the file to grade (default: the chapter's file in exercises/)")
-    hint.add_argument("--lang", choices=["en", "zh-TW"], default="en")
+    hint.add_argument("--lang", choices=LANGS, default=default_lang())
     hint.set_defaults(run=_hint)
 
     watch = verbs.add_parser("watch", help="re-grade whenever you save a file in exercises/ (Ctrl-C stops)")
     watch.add_argument("chapter", nargs="?", help="only this chapter (default: the first one not done)")
-    watch.add_argument("--lang", choices=["en", "zh-TW"], default="en")
+    watch.add_argument("--lang", choices=LANGS, default=default_lang())
     watch.add_argument("--hints", type=int, choices=range(4), default=1, metavar="0-3")
     watch.add_argument("--interval", type=float, default=0.5, help=argparse.SUPPRESS)
     watch.set_defaults(run=_watch)
 
     course = verbs.add_parser("nbgrader", help="write an nbgrader course: nbgrader_config.py and one notebook per chapter")
     course.add_argument("course_dir", help="the course folder (created if missing), e.g. course/")
-    course.add_argument("--lang", choices=["en", "zh-TW"], default="en", help="language of the notes and the hints")
+    course.add_argument("--lang", choices=LANGS, default=default_lang(), help="language of the notes and the hints")
     course.add_argument("--course-id", default="cnn-dojo", help="nbgrader's course id (default cnn-dojo)")
     course.add_argument("--chapter", action="append", metavar="CHAPTER",
                         help="only this chapter (repeatable; default: every chapter)")

@@ -9,8 +9,8 @@ from typing import Any
 
 from grader.compare import ACTIVATIONS, POOLS, Step, align, family, first_divergence
 from grader.formulas import conv_output_size, pool_output_size
-from grader.messages import a_label, op_label, say
 from grader.protocol import OpRow
+from grader.text import a_label, op_label, t
 
 __all__ = ["Finding", "describe", "diagnose_step", "diagnose_error", "recognise_variant", "shape_text"]
 
@@ -68,7 +68,7 @@ def _where(row: OpRow, lang: str, last_layer: int | None) -> str:
     """'conv layer 7 (features.14)', or 'max-pool (features.4) after conv layer 2'."""
     module = row.module or "forward"
     if row.layer is not None:
-        return say("label.layer", lang, label=op_label(row.op, lang), index=row.layer, module=module)
+        return t("label.layer", lang, label=op_label(row.op, lang), index=row.layer, module=module)
     text = f"{op_label(row.op, lang)} ({module})"
     if last_layer:
         suffix = {"en": f" after weight layer {last_layer}", "zh-TW": f"（第 {last_layer} 個權重層之後）"}
@@ -79,11 +79,11 @@ def _where(row: OpRow, lang: str, last_layer: int | None) -> str:
 def _position(previous: OpRow | None, lang: str, last_layer: int | None) -> str:
     """'after conv layer 3 (features.6)', or 'after max-pool (features.4)'."""
     if previous is None:
-        return say("position.start", lang)
+        return t("position.start", lang)
     module = previous.module or "forward"
     if previous.layer is not None:
-        return say("position.after", lang, label=op_label(previous.op, lang), index=previous.layer, module=module)
-    return say("position.after_op", lang, label=op_label(previous.op, lang), module=module)
+        return t("position.after", lang, label=op_label(previous.op, lang), index=previous.layer, module=module)
+    return t("position.after_op", lang, label=op_label(previous.op, lang), module=module)
 
 
 def _size_formula(row: OpRow, hparams: dict[str, Any], size: int, lang: str) -> tuple[str, int | None]:
@@ -94,10 +94,10 @@ def _size_formula(row: OpRow, hparams: dict[str, Any], size: int, lang: str) -> 
         if row.op == "conv2d":
             out = conv_output_size(size, k, s, p, d)
             key = "why.conv" if d == 1 else "why.conv_dilated"
-            return say(key, lang, size=size, k=k, p=p, s=s, d=d, out=out), out
+            return t(key, lang, size=size, k=k, p=p, s=s, d=d, out=out), out
         ceil = bool(hparams.get("ceil_mode"))
         out = pool_output_size(size, k, s, p, d, ceil)
-        return say("why.pool", lang, rounding="ceil" if ceil else "floor", size=size, k=k, p=p, s=s, out=out), out
+        return t("why.pool", lang, rounding="ceil" if ceil else "floor", size=size, k=k, p=p, s=s, out=out), out
     except ValueError as error:
         return str(error), None
 
@@ -128,7 +128,7 @@ def _same_size_params(ref: OpRow, got: OpRow, lang: str) -> str:
     got_terms, got_total = _conv_terms(got)
     ref_terms, ref_total = _conv_terms(ref)
     size = "x".join(str(v) for v in got.output_shape[1:])
-    return say("why.same_size", lang, size=size, got_terms=got_terms, got=got_total, ref_terms=ref_terms, expected=ref_total)
+    return t("why.same_size", lang, size=size, got_terms=got_terms, got=got_total, ref_terms=ref_terms, expected=ref_total)
 
 
 def _changed(step: Step, model: str, lang: str, last_layer: int | None) -> Finding:
@@ -140,17 +140,17 @@ def _changed(step: Step, model: str, lang: str, last_layer: int | None) -> Findi
         kind = {"activation": "activation", "pool": "pooling"}.get(family(ref.op), "layer_type")
         if family(ref.op) != family(got.op):
             kind = "layer_type"
-        message = say("where.type", lang, model=model, where=where, expected=a_label(ref.op, lang))
-        return Finding(kind, message, [message, say("why.type", lang, got_desc=describe(got), expected_desc=describe(ref)),
-                                       say("fix.replace", lang, expected_desc=describe(ref))], layer=layer)
+        message = t("where.type", lang, model=model, where=where, expected=a_label(ref.op, lang))
+        return Finding(kind, message, [message, t("why.type", lang, got_desc=describe(got), expected_desc=describe(ref)),
+                                       t("fix.replace", lang, expected_desc=describe(ref))], layer=layer)
     names = _SHAPE_HPARAMS.get(ref.op, tuple(sorted(set(ref.hparams) | set(got.hparams))))
     diffs = [n for n in names if ref.hparams.get(n) != got.hparams.get(n)]
     shape_differs = ref.output_shape != got.output_shape
     suspect = next((n for n in diffs if n in _SUSPECTS), None)
     if shape_differs:
-        level1 = f"{model}: " + say("where.shape", lang, where=where, got=shape_text(got.output_shape), expected=shape_text(ref.output_shape))
+        level1 = f"{model}: " + t("where.shape", lang, where=where, got=shape_text(got.output_shape), expected=shape_text(ref.output_shape))
     else:
-        level1 = f"{model}: " + say("where.hparam", lang, where=where, got_h=_kw(got.hparams, tuple(diffs)), expected_h=_kw(ref.hparams, tuple(diffs)))
+        level1 = f"{model}: " + t("where.hparam", lang, where=where, got_h=_kw(got.hparams, tuple(diffs)), expected_h=_kw(ref.hparams, tuple(diffs)))
     if ref.op in POOLS:
         kind = "shape" if shape_differs else "pooling"
     elif ref.op in ("conv2d", "linear"):
@@ -165,25 +165,25 @@ def _changed(step: Step, model: str, lang: str, last_layer: int | None) -> Findi
         if ref.op == "conv2d" and not shape_differs and "kernel_size" in diffs:
             hints.append(_same_size_params(ref, got, lang))
             formula, _ = _size_formula(ref, {**got.hparams, **{d: ref.hparams[d] for d in diffs if d in ref.hparams}}, size, lang)
-            hints.append(say("fix.hparam", lang, settings=settings, formula=formula))
+            hints.append(t("fix.hparam", lang, settings=settings, formula=formula))
         elif spatial_differs or suspect in ("kernel_size", "stride", "padding") or "ceil_mode" in diffs:
             why, _ = _size_formula(got, got.hparams, size, lang)
             hints.append(why)
             fix_formula, out = _size_formula(ref, {**got.hparams, **{d: ref.hparams[d] for d in diffs if d in ref.hparams}}, size, lang)
             if suspect and out is not None and len(diffs) == 1:
                 key = "fix.keeps" if out == size else "fix.gives"
-                hints.append(say(key, lang, setting=f"{suspect}={ref.hparams[suspect]}", size=out) + "  " + fix_formula)
+                hints.append(t(key, lang, setting=f"{suspect}={ref.hparams[suspect]}", size=out) + "  " + fix_formula)
             else:
-                hints.append(say("fix.hparam", lang, settings=settings, formula=fix_formula))
+                hints.append(t("fix.hparam", lang, settings=settings, formula=fix_formula))
         else:  # channels
-            hints.append(say("why.channels", lang, got=got.hparams.get("out_channels"), expected=ref.hparams.get("out_channels")))
-            hints.append(say("fix.set", lang, settings=settings))
+            hints.append(t("why.channels", lang, got=got.hparams.get("out_channels"), expected=ref.hparams.get("out_channels")))
+            hints.append(t("fix.set", lang, settings=settings))
     elif ref.op == "linear":
-        hints.append(say("why.features", lang, got=got.hparams.get("out_features"), expected=ref.hparams.get("out_features")))
-        hints.append(say("fix.set", lang, settings=settings))
+        hints.append(t("why.features", lang, got=got.hparams.get("out_features"), expected=ref.hparams.get("out_features")))
+        hints.append(t("fix.set", lang, settings=settings))
     else:
-        hints.append(say("why.type", lang, got_desc=describe(got), expected_desc=describe(ref)))
-        hints.append(say("fix.replace", lang, expected_desc=describe(ref)))
+        hints.append(t("why.type", lang, got_desc=describe(got), expected_desc=describe(ref)))
+        hints.append(t("fix.replace", lang, expected_desc=describe(ref)))
     return Finding(kind, level1, hints, layer=layer, suspect=suspect)
 
 
@@ -204,27 +204,27 @@ def diagnose_step(steps: list[Step], index: int, model: str, lang: str) -> Findi
         ref = step.reference
         assert ref is not None
         position = _position(previous, lang, last_layer)
-        message = say("where.missing", lang, model=model, what=a_label(ref.op, lang), position=position)
-        why = say("why.missing_activation", lang, what=describe(ref)) if ref.op in ACTIVATIONS else say(
+        message = t("where.missing", lang, model=model, what=a_label(ref.op, lang), position=position)
+        why = t("why.missing_activation", lang, what=describe(ref)) if ref.op in ACTIVATIONS else t(
             "why.generic_missing", lang, layer_desc=describe(ref))
         kind = "activation" if ref.op in ACTIVATIONS else "missing_layer"
         layer = ref.layer if ref.layer is not None else last_layer
-        return Finding(kind, message, [message, why, say("fix.add", lang, layer_desc=describe(ref), position=position)],
+        return Finding(kind, message, [message, why, t("fix.add", lang, layer_desc=describe(ref), position=position)],
                        layer=layer)
     got = step.learner
     assert got is not None
     what = op_label(got.op, lang)
     position = _position(previous, lang, last_layer)
-    message = say("where.extra", lang, model=model, what=what, position=position)
+    message = t("where.extra", lang, model=model, what=what, position=position)
     if got.op in ("softmax", "log_softmax"):
-        why = say("why.extra_softmax", lang)
+        why = t("why.extra_softmax", lang)
     elif got.op in ACTIVATIONS:
-        why = say("why.generic_extra", lang, layer_desc=describe(got))
+        why = t("why.generic_extra", lang, layer_desc=describe(got))
     else:
-        why = say("why.generic_extra", lang, layer_desc=describe(got))
+        why = t("why.generic_extra", lang, layer_desc=describe(got))
     kind = "activation" if got.op in ACTIVATIONS else "extra_layer"
     layer = got.layer if got.layer is not None else last_layer
-    return Finding(kind, message, [message, why, say("fix.remove", lang, what=what, position=position)], layer=layer)
+    return Finding(kind, message, [message, why, t("fix.remove", lang, what=what, position=position)], layer=layer)
 
 
 # -- runtime errors from the learner's forward ----------------------------------------------------------
@@ -264,33 +264,33 @@ def diagnose_error(error: dict[str, Any], partial: list[OpRow], reference: list[
         ref_expr, _ = _features_expr([r for r in reference if r.op != "flatten" and r.layer is None or len(r.output_shape) == 3])
         ref_flat = next((r for r in reference if r.op == "flatten"), None)
         ref_text = ref_expr if ref_flat is None else _features_expr(reference[: reference.index(ref_flat)])[0]
-        message = f"{model}: " + say("error.matmul", lang, features_expr=expr, label=op_label("linear", lang), index=weights_done + 1, expected=expected)
-        return Finding("error", message, [message, say("error.matmul.why", lang, features_expr=expr),
-                                          say("error.matmul.fix", lang, features=features, reference_expr=ref_text or "?")],
+        message = f"{model}: " + t("error.matmul", lang, features_expr=expr, label=op_label("linear", lang), index=weights_done + 1, expected=expected)
+        return Finding("error", message, [message, t("error.matmul.why", lang, features_expr=expr),
+                                          t("error.matmul.fix", lang, features=features, reference_expr=ref_text or "?")],
                        layer=weights_done + 1, suspect="in_features")
     if match := _CHANNELS.search(detail):
         expected, got = int(match.group(2)), int(match.group(3))
-        message = f"{model}: " + say("error.channels", lang, label=op_label("conv2d", lang), index=weights_done + 1, expected=expected, got=got)
-        return Finding("error", message, [message, say("error.channels.why", lang, got=got),
-                                          say("error.channels.fix", lang, got=got, expected=expected)],
+        message = f"{model}: " + t("error.channels", lang, label=op_label("conv2d", lang), index=weights_done + 1, expected=expected, got=got)
+        return Finding("error", message, [message, t("error.channels.why", lang, got=got),
+                                          t("error.channels.fix", lang, got=got, expected=expected)],
                        layer=weights_done + 1, suspect="in_channels")
     if match := _TOO_SMALL.search(detail):
         size, k = int(match.group(1)), int(match.group(3))
         index = weights_done if weights_done else 1
-        message = f"{model}: " + say("error.too_small", lang, k=k, label=op_label("conv2d", lang), index=index, size=size)
-        return Finding("error", message, [message, say("error.too_small.why", lang), say("error.too_small.fix", lang)],
+        message = f"{model}: " + t("error.too_small", lang, k=k, label=op_label("conv2d", lang), index=index, size=size)
+        return Finding("error", message, [message, t("error.too_small.why", lang), t("error.too_small.fix", lang)],
                        layer=index)
     if _CAT.search(detail):
-        message = f"{model}: " + say("error.cat", lang, detail=detail.splitlines()[0])
+        message = f"{model}: " + t("error.cat", lang, detail=detail.splitlines()[0])
         # torch.cat only notices the wrong size: the branch layer that produced it is the first divergence
         culprit = _ran_divergence(partial, reference, model, lang)
         layer = culprit.layer if culprit is not None and culprit.layer is not None else weights_done or None
         suspect = culprit.suspect if culprit is not None and culprit.suspect else "padding"
-        return Finding("error", message, [message, say("error.cat.why", lang), say("error.cat.fix", lang)],
+        return Finding("error", message, [message, t("error.cat.why", lang), t("error.cat.fix", lang)],
                        layer=layer, suspect=suspect)
     if last is not None:
-        return Finding("error", "", ["", say("error.generic.why", lang, last=f"{describe(last)} -> {shape_text(last.output_shape)}"),
-                                     say("error.generic.fix", lang)], layer=weights_done or None)
+        return Finding("error", "", ["", t("error.generic.why", lang, last=f"{describe(last)} -> {shape_text(last.output_shape)}"),
+                                     t("error.generic.fix", lang)], layer=weights_done or None)
     return None
 
 

@@ -20,18 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import formulas as f
-from grader.messages import normalize_lang
+from grader.text import LANGS, normalize_lang, t
 
-__all__ = ["KINDS", "KIND_LABELS", "Question", "make_question", "parse_answer", "DrillLog", "Entry", "DB_NAME"]
+__all__ = ["KINDS", "Question", "make_question", "parse_answer", "DrillLog", "Entry", "DB_NAME"]
 
 KINDS = ("conv_output", "pool_output", "conv_params", "linear_params", "receptive_field")
-KIND_LABELS: dict[str, dict[str, str]] = {
-    "conv_output": {"en": "convolution output size", "zh-TW": "卷積輸出尺寸"},
-    "pool_output": {"en": "pooling output size", "zh-TW": "池化輸出尺寸"},
-    "conv_params": {"en": "convolution parameters", "zh-TW": "卷積層參數量"},
-    "linear_params": {"en": "fully-connected parameters", "zh-TW": "全連接層參數量"},
-    "receptive_field": {"en": "receptive field", "zh-TW": "感受野"},
-}
 DB_NAME = "drill.sqlite3"
 
 # Sizes, kernels and channel counts the course's networks actually use.
@@ -82,6 +75,10 @@ def parse_answer(given: object) -> int | None:
         return int(number) if number.is_integer() else None
 
 
+def _asked(key: str, **facts: object) -> dict[str, str]:
+    return {lang: t(key, lang, **facts) for lang in LANGS}
+
+
 # -- the generators: each draws its facts from rng and returns a Question, or None to draw again -------
 def _conv_output(rng: random.Random, seed: int) -> Question | None:
     w, k, s, p = rng.choice(_SIZES), rng.choice(_KERNELS), rng.choice((1, 1, 2, 4)), rng.choice((0, 0, 1, 2, 3))
@@ -95,10 +92,8 @@ def _conv_output(rng: random.Random, seed: int) -> Question | None:
         f"= floor({inner} / {s}) + 1",
         f"= {inner // s} + 1 = {answer}",
     ]
-    return Question("conv_output", seed, {"size": w, "kernel": k, "stride": s, "padding": p}, answer, {
-        "en": f"A {k}x{k} convolution with stride {s} and padding {p} runs on a {w}x{w} input. What is the output width?",
-        "zh-TW": f"{w}x{w} 的輸入經過 {k}x{k} 卷積、步長 {s}、填充 {p}，輸出寬度是多少？",
-    }, {"en": en, "zh-TW": en})
+    return Question("conv_output", seed, {"size": w, "kernel": k, "stride": s, "padding": p}, answer,
+                    _asked("drill.ask.conv_output", k=k, s=s, p=p, w=w), {"en": en, "zh-TW": en})
 
 
 def _pool_output(rng: random.Random, seed: int) -> Question | None:
@@ -117,11 +112,9 @@ def _pool_output(rng: random.Random, seed: int) -> Question | None:
         f"= {rounding}({inner} / {s}) + 1",
         f"= {rounded} + 1 = {answer}",
     ]
-    mode_en, mode_zh = (", ceil_mode=True", "、ceil_mode=True") if ceil else ("", "")
-    return Question("pool_output", seed, {"size": w, "kernel": k, "stride": s, "ceil_mode": ceil}, answer, {
-        "en": f"A {k}x{k} max-pool with stride {s}{mode_en} runs on a {w}x{w} input. What is the output width?",
-        "zh-TW": f"{w}x{w} 的輸入經過 {k}x{k} 最大池化、步長 {s}{mode_zh}，輸出寬度是多少？",
-    }, {"en": en, "zh-TW": en})
+    key = "drill.ask.pool_output_ceil" if ceil else "drill.ask.pool_output"
+    return Question("pool_output", seed, {"size": w, "kernel": k, "stride": s, "ceil_mode": ceil}, answer,
+                    _asked(key, k=k, s=s, w=w), {"en": en, "zh-TW": en})
 
 
 def _conv_params(rng: random.Random, seed: int) -> Question | None:
@@ -135,21 +128,17 @@ def _conv_params(rng: random.Random, seed: int) -> Question | None:
     else:
         en = ["parameters = out * in * K * K   (no bias)", f"= {o} * {i} * {k} * {k} = {answer:,}"]
         zh = ["參數量 = out * in * K * K（無偏差）", *en[1:]]
-    with_en, with_zh = ("with bias", "含偏差") if bias else ("without bias (bias=False)", "不含偏差（bias=False）")
-    return Question("conv_params", seed, {"in": i, "out": o, "kernel": k, "bias": bias}, answer, {
-        "en": f"How many parameters does a {k}x{k} convolution from {i} to {o} channels, {with_en}, have?",
-        "zh-TW": f"從 {i} 個通道到 {o} 個通道的 {k}x{k} 卷積（{with_zh}）有多少參數？",
-    }, {"en": en, "zh-TW": zh})
+    key = "drill.ask.conv_params" if bias else "drill.ask.conv_params_no_bias"
+    return Question("conv_params", seed, {"in": i, "out": o, "kernel": k, "bias": bias}, answer,
+                    _asked(key, k=k, i=i, o=o), {"en": en, "zh-TW": zh})
 
 
 def _linear_params(rng: random.Random, seed: int) -> Question | None:
     i, o = rng.choice(_FEATURES_IN), rng.choice(_FEATURES_OUT)
     answer = f.linear_params(i, o)
     en = ["parameters = in * out + out", f"= {i} * {o} + {o}", f"= {i * o:,} + {o} = {answer:,}"]
-    return Question("linear_params", seed, {"in": i, "out": o}, answer, {
-        "en": f"How many parameters does a fully-connected layer from {i} to {o} features, with bias, have?",
-        "zh-TW": f"從 {i} 個特徵到 {o} 個特徵的全連接層（含偏差）有多少參數？",
-    }, {"en": en, "zh-TW": ["參數量 = in * out + out", *en[1:]]})
+    return Question("linear_params", seed, {"in": i, "out": o}, answer, _asked("drill.ask.linear_params", i=i, o=o),
+                    {"en": en, "zh-TW": ["參數量 = in * out + out", *en[1:]]})
 
 
 def _receptive_field(rng: random.Random, seed: int) -> Question | None:
@@ -168,11 +157,8 @@ def _receptive_field(rng: random.Random, seed: int) -> Question | None:
         "= 1 + " + " + ".join(map(str, values)) + f" = {answer}",
     ]
     zh = ["r = 1 + Σ (K_i - 1) * (第 i 層之前所有步長的乘積)", *en[1:]]
-    return Question("receptive_field", seed, {"layers": [list(layer) for layer in layers]}, answer, {
-        "en": f"What is the receptive field (one side, in input pixels) of this stack, first layer first: {stack}"
-              " (kernel/stride, no dilation)?",
-        "zh-TW": f"這疊層（由第一層開始：{stack}，卷積核/步長，無擴張）的感受野（邊長，輸入像素）是多少？",
-    }, {"en": en, "zh-TW": zh})
+    return Question("receptive_field", seed, {"layers": [list(layer) for layer in layers]}, answer,
+                    _asked("drill.ask.receptive_field", stack=stack), {"en": en, "zh-TW": zh})
 
 
 _GENERATORS: dict[str, Callable[[random.Random, int], Question | None]] = {

@@ -25,7 +25,7 @@ from nbformat.notebooknode import NotebookNode
 
 from grader.chapters import CHAPTERS, FORMULA_FUNCTIONS, ROOT, Chapter, get_chapter
 from grader.isolate import DEFAULT_MEMORY_MB
-from grader.messages import normalize_lang
+from grader.text import normalize_lang, t
 from grader.worksheets import WORKSHEETS
 
 __all__ = ["build_course", "chapter_notebook", "config_text", "notebook_points",
@@ -41,51 +41,9 @@ KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "langua
 _FILE_WORKFLOW = {"en": "### What you will do", "zh-TW": "### 你要做的事"}
 _SECTION = {"en": "## English", "zh-TW": "## 繁體中文"}
 
-_TEXT: dict[str, dict[str, str]] = {
-    "title": {"en": "Chapter {number} · {title}", "zh-TW": "第 {number} 章 · {title}"},
-    "howto": {
-        "en": "## In this notebook\n\n"
-              "1. **Worksheet**: compute each blank by hand, replace its `None` in the worksheet cell and run the "
-              "cell (it writes `worksheet.py`).\n"
-              "2. **{what}**: {todo} in the code cell and run it (it writes `{file}`); the cell after it tries it.\n"
-              "3. **Tests**: run every test cell. A failing test says what is wrong and where to look. "
-              "More tests are hidden: they run when your notebook is graded.\n\n"
-              "The grader runs your file in a separate process with a time limit, so a mistake in it cannot "
-              "break this notebook.",
-        "zh-TW": "## 這本筆記本\n\n"
-                 "1. **工作單**：用手算出每一格，把工作單儲存格裡的 `None` 換成你的答案，再執行該儲存格（它會寫出 "
-                 "`worksheet.py`）。\n"
-                 "2. **{what}**：在程式碼儲存格中{todo}並執行（它會寫出 `{file}`）；下一個儲存格會試跑它。\n"
-                 "3. **測試**：執行每一個測試儲存格。沒通過的測試會說明哪裡錯、該往哪裡找。"
-                 "另有隱藏的測試，會在評分時執行。\n\n"
-                 "評分程式在另一個有時間限制的行程中執行你的檔案，所以檔案裡的錯誤不會弄壞這本筆記本。",
-    },
-    "what.models": {"en": "Model", "zh-TW": "模型"},
-    "what.formulas": {"en": "Formulas", "zh-TW": "公式"},
-    "todo.models": {"en": "implement {names}", "zh-TW": "實作 {names}"},
-    "todo.formulas": {"en": "implement the functions", "zh-TW": "實作這些函式"},
-    "setup": {"en": "# The grader: the test cells below call it (do not change this cell).",
-              "zh-TW": "# 評分程式：下面的測試儲存格會呼叫它（請勿修改這個儲存格）。"},
-    "worksheet": {"en": "## Worksheet\n\nReplace each `None` with your answer, run the cell, then run the tests "
-                        "under it (one point per blank).",
-                  "zh-TW": "## 工作單\n\n把每個 `None` 換成你的答案，執行儲存格，再執行下面的測試（每格一分）。"},
-    "model": {"en": "## {what}\n\nFill in every `TODO` in the cell below (keep the signatures: {signatures}), "
-                    "then run it.",
-              "zh-TW": "## {what}\n\n完成下面儲存格中的每一個 `TODO`（保留函式簽名：{signatures}），再執行它。"},
-    "try": {"en": "# Try it (not graded): this runs your file here, in the notebook.",
-            "zh-TW": "# 試跑（不計分）：在筆記本裡執行你的檔案。"},
-    "tests": {"en": "## Tests\n\nEach test cell is one check of the grader, with its points.",
-              "zh-TW": "## 測試\n\n每個測試儲存格是評分程式的一項檢查，並標有它的分數。"},
-    "hidden": {"en": "# Hidden tests: they run when the notebook is graded.",
-               "zh-TW": "# 隱藏的測試：評分時才會執行。"},
-}
 
 _SOURCE_RUN = re.compile(r"Run: pytest \S+\s+or\s+python -m grader check \S+ --hints \d")
 _SOURCE_CHECK = re.compile(r"Check: python -m grader check \S+\s+or\s+pytest \S+")
-
-
-def _t(key: str, lang: str, **facts: object) -> str:
-    return _TEXT[key][lang].format(**facts)
 
 
 def _for_notebook(source: str) -> str:
@@ -165,7 +123,7 @@ def _notes(chapter: Chapter, lang: str, root: Path) -> list[NotebookNode]:
         if sections:
             sections[-1].append(line[1:] if line.startswith("###") else line)
     keep = ["\n".join(section) for section in sections if section[0] != _FILE_WORKFLOW[lang][1:]]
-    title = _t("title", lang, number=chapter.number, title=chapter.title[lang])
+    title = t("course.title", lang, number=chapter.number, title=chapter.title[lang])
     cells = [_markdown(f"# {title}", "title")]
     cells += [_markdown(text, f"notes-{n}") for n, text in enumerate(keep, start=1)]
     return cells
@@ -181,7 +139,7 @@ def _hidden(lines: list[str]) -> list[str]:
 
 
 def _try_source(chapter: Chapter, stub: str, file_name: str, lang: str) -> str:
-    lines = [_t("try", lang), f"%run {file_name}"]
+    lines = [t("course.try", lang), f"%run {file_name}"]
     if chapter.models:
         lines.append("import torch")
         lines.append("")
@@ -222,12 +180,12 @@ def chapter_notebook(chapter: Chapter, lang: str = "en", root: Path | None = Non
     cells = _notes(chapter, lang, root)
     kind = "models" if chapter.models else "formulas"
     names = ", ".join(f"`{spec.class_name}`" for spec in chapter.models)
-    cells.append(_markdown(_t("howto", lang, what=_t(f"what.{kind}", lang), file=file_name,
-                              todo=_t(f"todo.{kind}", lang, names=names)), "howto"))
-    cells.append(_code(f"{_t('setup', lang)}\nfrom grader.notebook import expect", "setup", locked=True))
+    cells.append(_markdown(t("course.howto", lang, what=t(f"course.what.{kind}", lang), file=file_name,
+                              todo=t(f"course.todo.{kind}", lang, names=names)), "howto"))
+    cells.append(_code(f"{t('course.setup', lang)}\nfrom grader.notebook import expect", "setup", locked=True))
 
     # the worksheet: the exercise's file, then the solution's answers, which override its Nones
-    cells.append(_markdown(_t("worksheet", lang), "worksheet-intro"))
+    cells.append(_markdown(t("course.worksheet", lang), "worksheet-intro"))
     cells.append(_code(_solution_cell("worksheet.py", chapter.worksheet_path(root).read_text(),
                                       _solution_answers(chapter, root)), "worksheet", solution=True))
     for blank in WORKSHEETS.get(chapter.id, ()):
@@ -240,11 +198,11 @@ def chapter_notebook(chapter: Chapter, lang: str = "en", root: Path | None = Non
         signatures = ", ".join(f"`{spec.signature.split('#')[0].strip()}`" for spec in chapter.models)
     else:
         signatures = ", ".join(f"`{name}`" for name in FORMULA_FUNCTIONS)
-    cells.append(_markdown(_t("model", lang, what=_t(f"what.{kind}", lang), signatures=signatures), "model-intro"))
+    cells.append(_markdown(t("course.model", lang, what=t(f"course.what.{kind}", lang), signatures=signatures), "model-intro"))
     cells.append(_code(_solution_cell(file_name, stub, _solution_module(chapter, root)),
                        "model", solution=True))
     cells.append(_code(_try_source(chapter, stub, file_name, lang), "try"))
-    cells.append(_markdown(_t("tests", lang), "tests-intro"))
+    cells.append(_markdown(t("course.tests", lang), "tests-intro"))
     if not chapter.models:  # chapter 0: the fixed cases in sight, random cases hidden, in one cell per function
         for name in FORMULA_FUNCTIONS:
             check_id = f"formulas.{name}"
@@ -256,7 +214,7 @@ def chapter_notebook(chapter: Chapter, lang: str = "en", root: Path | None = Non
             check_id = f"{spec.label}.{check}"
             grade_id = _cell_id(check_id)
             call = _call(chapter, check_id, lang)
-            source = "\n".join([_t("hidden", lang), *_hidden([call])]) if chapter.is_hidden(check_id) else call
+            source = "\n".join([t("course.hidden", lang), *_hidden([call])]) if chapter.is_hidden(check_id) else call
             cells.append(_code(source, grade_id, grade=True, locked=True, points=points[grade_id]))
 
     notebook = nbformat.v4.new_notebook(cells=cells)

@@ -17,9 +17,9 @@ from grader.chapters import FORMULA_FUNCTIONS, Chapter, ModelSpec, get_chapter
 from grader.compare import align, canonical_branches, concat_order_mistakes, first_divergence, rows_from_dicts
 from grader.diagnose import Finding, describe, diagnose_error, diagnose_step, recognise_variant
 from grader.isolate import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Outcome, run_isolated
-from grader.messages import normalize_lang, op_label, say
 from grader.probe import probe_chapter, probe_worksheet, reference_class
 from grader.report import Check, ModelView, Report
+from grader.text import normalize_lang, op_label, t
 from grader.trace import OpRow, trace
 from grader.worksheets import WORKSHEETS, check_value
 
@@ -47,7 +47,7 @@ def _rel(path: Path) -> str:
 
 
 def _at(line: int | None, source: str, lang: str) -> str:
-    return say("at.line", lang, line=line, source=source) if line else ""
+    return t("at.line", lang, line=line, source=source) if line else ""
 
 
 def _all_fail(chapter: Chapter, finding: Finding, models: list[ModelSpec] | None = None) -> list[Check]:
@@ -67,16 +67,16 @@ def _all_fail(chapter: Chapter, finding: Finding, models: list[ModelSpec] | None
 
 def _outcome_finding(outcome: Outcome, path: str, timeout: float, memory_mb: int, lang: str) -> Finding:
     if outcome.status == "timeout":
-        kind, message = "timeout", say("run.timeout", lang, seconds=timeout)
+        kind, message = "timeout", t("run.timeout", lang, seconds=timeout)
     elif outcome.status == "memory":
-        kind, message = "memory", say("run.memory", lang, limit=memory_mb)
+        kind, message = "memory", t("run.memory", lang, limit=memory_mb)
     elif outcome.status == "exit":
-        kind, message = "exit", say("run.exit", lang, code=outcome.exit_code, path=path)
+        kind, message = "exit", t("run.exit", lang, code=outcome.exit_code, path=path)
     else:
-        kind, message = "error", say("run.crash", lang, signal=outcome.signal)
-    hints = [message, say(f"run.{kind}.why", lang), say("run.fix", lang, path=path)]
+        kind, message = "error", t("run.crash", lang, signal=outcome.signal)
+    hints = [message, t(f"run.{kind}.why", lang), t("run.fix", lang, path=path)]
     if outcome.output.strip():  # the last lines the learner's code printed often say where it was
-        hints.append(say("run.output", lang, output=outcome.output.strip()[-600:]))
+        hints.append(t("run.output", lang, output=outcome.output.strip()[-600:]))
     return Finding(kind, message, hints)
 
 
@@ -86,22 +86,22 @@ def _load_finding(load: dict[str, Any], path: str, name: str, lang: str, memory_
     detail = load.get("message", "")
     if kind == "syntax":
         text = detail.split("syntax error: ", 1)[-1]
-        message = say("load.syntax", lang, path=path, line=load.get("line"), detail=text)
+        message = t("load.syntax", lang, path=path, line=load.get("line"), detail=text)
     elif kind == "import":
-        message = say("load.import", lang, path=path, at=at, exc_type=load.get("exc_type", "ImportError"), detail=detail)
+        message = t("load.import", lang, path=path, at=at, exc_type=load.get("exc_type", "ImportError"), detail=detail)
     elif kind == "missing_class":
         suggestion = load.get("suggestion")
-        extra = say("load.suggestion", lang, name=suggestion, wanted=name) if suggestion else ""
-        message = say("load.missing_class", lang, path=path, name=name, suggestion=extra)
+        extra = t("load.suggestion", lang, name=suggestion, wanted=name) if suggestion else ""
+        message = t("load.missing_class", lang, path=path, name=name, suggestion=extra)
     elif kind == "not_module":
-        message = say("load.not_module", lang, path=path, name=name)
+        message = t("load.not_module", lang, path=path, name=name)
     elif kind == "not_implemented":
-        message = say("load.not_implemented", lang, name=name, path=path, at=at)
+        message = t("load.not_implemented", lang, name=name, path=path, at=at)
     elif kind == "memory":
-        message = say("run.memory", lang, limit=memory_mb)
+        message = t("run.memory", lang, limit=memory_mb)
     else:
-        stage = say(f"stage.{load.get('stage', 'forward')}", lang)
-        message = say("load.error", lang, path=path, at=at, stage=stage, exc_type=load.get("exc_type", "Error"), detail=detail)
+        stage = t(f"stage.{load.get('stage', 'forward')}", lang)
+        message = t("load.error", lang, path=path, at=at, stage=stage, exc_type=load.get("exc_type", "Error"), detail=detail)
     return Finding(kind, message, [message])
 
 
@@ -114,7 +114,7 @@ def _structure(spec: ModelSpec, chapter: Chapter, ref: list[OpRow], got: list[Op
     check_id = f"{spec.label}.structure"
     if found is None:
         depth = sum(1 for row in got if row.layer is not None)
-        message = say("passed.structure", lang, model=spec.label, layers=len(got), depth=depth)
+        message = t("passed.structure", lang, model=spec.label, layers=len(got), depth=depth)
         return Check(check_id, True, points, points, message=message, model=spec.label), None
     index, _ = found
     view.divergence = index
@@ -122,7 +122,7 @@ def _structure(spec: ModelSpec, chapter: Chapter, ref: list[OpRow], got: list[Op
     variant = recognise_variant(chapter.id, got)
     if variant:
         finding.variant = variant
-        note = say(f"variant.{variant}", lang)
+        note = t(f"variant.{variant}", lang)
         finding.hints = [f"{finding.hints[0]} {note}", *finding.hints[1:]]
         finding.message = f"{finding.message} {note}"
     return Check(check_id, False, 0, points, kind=finding.kind, layer=finding.layer, suspect=finding.suspect,
@@ -139,35 +139,35 @@ def _params(spec: ModelSpec, chapter: Chapter, view: ModelView, traced: dict[str
         if ref is None or got is None or ref.op != got.op or ref.params == got.params:
             continue
         where = f"{op_label(got.op, lang)} {got.layer} ({got.module or 'forward'})" if got.layer else op_label(got.op, lang)
-        message = f"{spec.label}: " + say("params.layer", lang, where=where, got=got.params, expected=ref.params)
+        message = f"{spec.label}: " + t("params.layer", lang, where=where, got=got.params, expected=ref.params)
         hints = [message]
         h = got.hparams
         if got.op == "conv2d":
             kh, kw = (h["kernel_size"], h["kernel_size"]) if isinstance(h["kernel_size"], int) else h["kernel_size"]
-            hints.append(say("why.params_conv", lang, out=h["out_channels"], inn=h["in_channels"] // h.get("groups", 1),
+            hints.append(t("why.params_conv", lang, out=h["out_channels"], inn=h["in_channels"] // h.get("groups", 1),
                              k=kh, k2=kw, bias=h["out_channels"] if h.get("bias") else 0, total=got.params))
         elif got.op == "linear":
-            hints.append(say("why.params_linear", lang, inn=h["in_features"], out=h["out_features"],
+            hints.append(t("why.params_linear", lang, inn=h["in_features"], out=h["out_features"],
                              bias=h["out_features"] if h.get("bias") else 0, total=got.params))
         if got.hparams.get("bias") is False and ref.hparams.get("bias") is True:
-            hints[0] = f"{spec.label}: " + say("params.bias", lang, where=where)
-            hints.append(say("fix.bias", lang))
+            hints[0] = f"{spec.label}: " + t("params.bias", lang, where=where)
+            hints.append(t("fix.bias", lang))
         else:
-            hints.append(say("fix.replace", lang, expected_desc=describe(ref)))
+            hints.append(t("fix.replace", lang, expected_desc=describe(ref)))
         suspect = next((n for n in ("out_channels", "kernel_size", "in_channels", "out_features", "in_features")
                         if ref.hparams.get(n) != got.hparams.get(n)), None)
         return Check(check_id, False, 0, points, kind="params", layer=got.layer, suspect=suspect, message=hints[0],
                      hints=hints, model=spec.label)
     if got_total != ref_total:
-        message = f"{spec.label}: " + say("params.total", lang, model=spec.label, got=got_total, expected=ref_total)
+        message = f"{spec.label}: " + t("params.total", lang, model=spec.label, got=got_total, expected=ref_total)
         used = sum(row.params for row in view.learner_rows)
         hints = [message]
         if used < got_total:
             unused = traced.get("unused_params") or []
-            hints.append(say("params.unused", lang, count=got_total - used, names=", ".join(unused[:5]) or "?"))
-            hints.append(say("fix.unused", lang))
+            hints.append(t("params.unused", lang, count=got_total - used, names=", ".join(unused[:5]) or "?"))
+            hints.append(t("fix.unused", lang))
         return Check(check_id, False, 0, points, kind="params", message=message, hints=hints, model=spec.label)
-    message = say("passed.params", lang, model=spec.label, total=got_total)
+    message = t("passed.params", lang, model=spec.label, total=got_total)
     return Check(check_id, True, points, points, message=message, model=spec.label)
 
 
@@ -178,20 +178,20 @@ def _num_classes(spec: ModelSpec, chapter: Chapter, probe: dict[str, Any], learn
     asked = info.get("asked")
     last = next((row for row in reversed(learner) if row.layer is not None), None)
     if info.get("ok") and info.get("output_shape") == [asked]:
-        return Check(check_id, True, points, points, message=say("passed.num_classes", lang, model=spec.label, asked=asked),
+        return Check(check_id, True, points, points, message=t("passed.num_classes", lang, model=spec.label, asked=asked),
                      model=spec.label)
     layer = last.layer if last else None
     if info.get("ok"):
         got = "x".join(map(str, info.get("output_shape") or []))
-        message = say("num_classes.wrong", lang, model=spec.label, asked=asked, got=got)
+        message = t("num_classes.wrong", lang, model=spec.label, asked=asked, got=got)
         example = "nn.Linear(4096, num_classes)" if last is None or last.op == "linear" else "nn.Conv2d(384, num_classes, kernel_size=3, padding=1)"
         if last is not None and last.op == "linear":
             example = f"nn.Linear({last.hparams['in_features']}, num_classes)"
-        hints = [message, say("num_classes.why", lang), say("num_classes.fix", lang, example=example)]
+        hints = [message, t("num_classes.why", lang), t("num_classes.fix", lang, example=example)]
     else:
         detail = (info.get("error") or {}).get("message", "")
-        message = say("num_classes.error", lang, model=spec.label, asked=asked, detail=detail)
-        hints = [message, say("num_classes.why", lang), say("num_classes.fix", lang, example="nn.Linear(..., num_classes)")]
+        message = t("num_classes.error", lang, model=spec.label, asked=asked, detail=detail)
+        hints = [message, t("num_classes.why", lang), t("num_classes.fix", lang, example="nn.Linear(..., num_classes)")]
     return Check(check_id, False, 0, points, kind="num_classes", layer=layer, suspect="num_classes", message=message,
                  hints=hints, model=spec.label)
 
@@ -202,12 +202,12 @@ def _function(spec: ModelSpec, chapter: Chapter, probe: dict[str, Any], structur
     check_id = f"{spec.label}.function"
     result = probe.get("function") or {}
     if result.get("ran") and result.get("ok"):
-        return Check(check_id, True, points, points, message=say("passed.function", lang, model=spec.label),
+        return Check(check_id, True, points, points, message=t("passed.function", lang, model=spec.label),
                      model=spec.label)
     if not result.get("ran"):
-        reason = say("not_checked.structure_first", lang)
-        message = say("function.parameters", lang, model=spec.label) if structure.passed else \
-            say("not_checked", lang, model=spec.label, reason=reason)
+        reason = t("not_checked.structure_first", lang)
+        message = t("function.parameters", lang, model=spec.label) if structure.passed else \
+            t("not_checked", lang, model=spec.label, reason=reason)
         return Check(check_id, False, 0, points, kind="function", message=message, hints=[message], model=spec.label)
     if result.get("kind"):  # the run itself raised
         finding = _load_finding(result, path, spec.label, lang, memory_mb)
@@ -216,19 +216,19 @@ def _function(spec: ModelSpec, chapter: Chapter, probe: dict[str, Any], structur
     concat = concat_order_mistakes(learner)
     if result.get("reason") in ("shape", "not_tensor") or (not structure.passed and not concat and not result.get("probabilities")):
         # different outputs are expected while the structure differs: the structure check says why
-        message = say("not_checked", lang, model=spec.label, reason=say("not_checked.structure_first", lang))
+        message = t("not_checked", lang, model=spec.label, reason=t("not_checked.structure_first", lang))
         return Check(check_id, False, 0, points, kind="function", message=message, hints=[message], model=spec.label)
-    message = say("function.differs", lang, model=spec.label, diff=result.get("max_abs_diff", float("nan")),
+    message = t("function.differs", lang, model=spec.label, diff=result.get("max_abs_diff", float("nan")),
                   scale=result.get("scale", float("nan")))
     if concat:
         module, joined, expected = concat[0]
-        detail = say("function.concat", lang, module=module, joined=", ".join(joined), expected=", ".join(expected))
+        detail = t("function.concat", lang, module=module, joined=", ".join(joined), expected=", ".join(expected))
         message = f"{message} {detail}"
-        hints = [message, say("function.why", lang), say("function.concat_fix", lang, expected=", ".join(expected))]
+        hints = [message, t("function.why", lang), t("function.concat_fix", lang, expected=", ".join(expected))]
     elif result.get("probabilities"):
-        hints = [message, say("why.extra_softmax", lang), say("function.softmax", lang)]
+        hints = [message, t("why.extra_softmax", lang), t("function.softmax", lang)]
     else:
-        hints = [message, say("function.why", lang), say("function.fix", lang, hint=" ".join(chapter.hints.get(normalize_lang(lang), ())[:1]))]
+        hints = [message, t("function.why", lang), t("function.fix", lang, hint=" ".join(chapter.hints.get(normalize_lang(lang), ())[:1]))]
     return Check(check_id, False, 0, points, kind="function", message=message, hints=hints, model=spec.label)
 
 
@@ -275,19 +275,19 @@ def _formula_checks(chapter: Chapter, probe: dict[str, Any], path: str, lang: st
         entry = probe.get("functions", {}).get(name, {})
         check_id = f"formulas.{name}"
         if entry.get("ok"):
-            checks.append(Check(check_id, True, points, points, message=say("passed.formulas", lang, name=name, cases=entry["cases"])))
+            checks.append(Check(check_id, True, points, points, message=t("passed.formulas", lang, name=name, cases=entry["cases"])))
             continue
         kind = entry.get("kind", "error")
         if kind == "missing_class":
             suggestion = entry.get("suggestion")
-            extra = say("load.suggestion", lang, name=suggestion, wanted=name) if suggestion else ""
-            message = say("load.missing_function", lang, path=path, name=name, suggestion=extra)
+            extra = t("load.suggestion", lang, name=suggestion, wanted=name) if suggestion else ""
+            message = t("load.missing_function", lang, path=path, name=name, suggestion=extra)
         elif kind == "formula":
-            message = say("formula.wrong", lang, name=name, args=entry["args"], got=entry["got"], expected=entry["expected"])
+            message = t("formula.wrong", lang, name=name, args=entry["args"], got=entry["got"], expected=entry["expected"])
         elif kind == "not_implemented":
-            message = say("load.not_implemented", lang, name=name, path=path, at=_at(entry.get("line"), entry.get("source", ""), lang))
+            message = t("load.not_implemented", lang, name=name, path=path, at=_at(entry.get("line"), entry.get("source", ""), lang))
         else:
-            message = say("formula.error", lang, name=name, args=entry.get("args", "()"), exc_type=entry.get("exc_type", "Error"),
+            message = t("formula.error", lang, name=name, args=entry.get("args", "()"), exc_type=entry.get("exc_type", "Error"),
                           detail=entry.get("message", ""))
         hints = [message, *chapter.hints.get(normalize_lang(lang), ())]
         checks.append(Check(check_id, False, 0, points, kind=kind, message=message, hints=hints, line=entry.get("line")))
@@ -303,7 +303,7 @@ def _worksheet_checks(chapter: Chapter, file: Path, lang: str, timeout: float, m
                       hints=list(finding.hints)) for blank in blanks]
 
     if not file.is_file():
-        return fail_all(Finding("import", say("load.import", lang, path=shown, at="", exc_type="FileNotFoundError",
+        return fail_all(Finding("import", t("load.import", lang, path=shown, at="", exc_type="FileNotFoundError",
                                               detail="no such file"))), ""
     outcome = run_isolated(probe_worksheet, str(file.resolve()), [b.name for b in blanks], timeout=timeout, memory_mb=memory_mb)
     if outcome.status != "ok":
@@ -314,21 +314,21 @@ def _worksheet_checks(chapter: Chapter, file: Path, lang: str, timeout: float, m
     for blank in blanks:
         check_id = f"worksheet.{blank.name}"
         question = blank.question[lang]
-        hints = [say("worksheet.hint", lang, formula=blank.hint[lang])]
+        hints = [t("worksheet.hint", lang, formula=blank.hint[lang])]
         expected = blank.answer()
         if isinstance(expected, tuple):
-            hints.append(say("worksheet.shape", lang))
+            hints.append(t("worksheet.shape", lang))
         if blank.name not in values:
-            message = say("worksheet.missing", lang, name=blank.name)
+            message = t("worksheet.missing", lang, name=blank.name)
             checks.append(Check(check_id, False, 0, chapter.worksheet_points, kind="missing_class", message=message, hints=[message, *hints]))
         elif values[blank.name] is None or values[blank.name] is Ellipsis:
-            message = say("worksheet.blank", lang, name=blank.name, question=question)
+            message = t("worksheet.blank", lang, name=blank.name, question=question)
             checks.append(Check(check_id, False, 0, chapter.worksheet_points, kind="not_implemented", message=message, hints=hints))
         elif check_value(expected, values[blank.name]):
-            message = say("worksheet.right", lang, name=blank.name, value=values[blank.name])
+            message = t("worksheet.right", lang, name=blank.name, value=values[blank.name])
             checks.append(Check(check_id, True, chapter.worksheet_points, chapter.worksheet_points, message=message))
         else:
-            message = say("worksheet.wrong", lang, name=blank.name, value=values[blank.name], question=question)
+            message = t("worksheet.wrong", lang, name=blank.name, value=values[blank.name], question=question)
             checks.append(Check(check_id, False, 0, chapter.worksheet_points, kind="worksheet", message=message, hints=hints))
     return checks, outcome.output
 
@@ -366,7 +366,7 @@ def grade(
     shown = _rel(file)
     start = time.monotonic()
     if not file.is_file():
-        finding = Finding("import", say("load.import", lang, path=shown, at="", exc_type="FileNotFoundError", detail="no such file"))
+        finding = Finding("import", t("load.import", lang, path=shown, at="", exc_type="FileNotFoundError", detail="no such file"))
         return Report(spec_chapter.id, shown, lang, _all_fail(spec_chapter, finding))
     outcome = run_isolated(probe_chapter, spec_chapter.id, str(file.resolve()), hidden_cases, seed, bonus,
                            timeout=timeout, memory_mb=memory_mb)

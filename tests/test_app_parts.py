@@ -11,22 +11,12 @@ import torch
 
 import solutions
 from app_pages.diagram import branch_blocks, learner_index, to_dot, weight_depth
-from app_pages.labels import LABELS, LANGS, t
 from app_pages.notes import read_notes, split_notes
 from app_pages.tables import layer_table
 from grader.chapters import CHAPTERS
 from grader.compare import align, first_divergence
 from grader.report import ModelView
 from grader.trace import trace
-
-
-def test_every_label_is_in_both_languages_and_takes_the_same_facts():
-    for key, texts in LABELS.items():
-        assert set(texts) == set(LANGS), key
-        fields = [sorted(re.findall(r"{(\w+)", texts[lang])) for lang in LANGS]
-        assert fields[0] == fields[1], key
-        assert all(text.strip() for text in texts.values()), key
-    assert t("hint.show", "zh-TW", level=2, total=3) == "顯示提示 2/3"
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.id)

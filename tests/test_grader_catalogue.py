@@ -18,7 +18,6 @@ import ast
 import functools
 import json
 import shutil
-import string
 import subprocess
 import sys
 import time
@@ -31,7 +30,6 @@ from grader.chapters import get_chapter
 from grader.cli import main
 from grader.diagnose import diagnose_error
 from grader.isolate import warm_up
-from grader.messages import LANGS, MESSAGES
 from grader.pipeline import grade, reference_rows
 from grader.report import KINDS, Check, Report
 from tests.conftest import ROOT
@@ -357,14 +355,6 @@ def test_zh_tw_other_verdicts() -> None:
     assert lenet.kind == "num_classes" and "輸出 10 個值" in lenet.message
     stub = graded("bad/stub.py", "zh-TW")
     assert stub.not_started and "還沒開始寫" in stub.checks[0].message
-
-
-def test_messages_are_complete_in_both_languages() -> None:
-    formatter = string.Formatter()
-    for key, texts in MESSAGES.items():
-        assert set(texts) == set(LANGS), key
-        fields = {lang: {name for _, name, _, _ in formatter.parse(text) if name} for lang, text in texts.items()}
-        assert fields["en"] == fields["zh-TW"], key
 
 
 # -- bad inputs ---------------------------------------------------------------------------------------

@@ -1,34 +1,28 @@
-"""Every sentence the grader says, in English and Traditional Chinese (zh-TW, Taiwan terms as in the
-course notes: 卷積, 池化, 步長, 填充, 參數量). Renderers and checks use ``say(key, lang, **facts)``."""
+"""The grader's sentences: verdicts, diagnoses and hints, the command line, worksheets, formulas.
 
-from __future__ import annotations
+Keys are looked up with ``grader.text.t(key, lang, **facts)``."""
 
-from typing import Any
-
-__all__ = ["say", "LANGS", "MESSAGES", "op_label", "a_label", "normalize_lang"]
-
-LANGS = ("en", "zh-TW")
-
-OP_LABELS: dict[str, dict[str, str]] = {
-    "conv2d": {"en": "conv layer", "zh-TW": "卷積層"},
-    "linear": {"en": "fc layer", "zh-TW": "全連接層"},
-    "relu": {"en": "ReLU", "zh-TW": "ReLU"},
-    "sigmoid": {"en": "sigmoid", "zh-TW": "sigmoid"},
-    "tanh": {"en": "tanh", "zh-TW": "tanh"},
-    "max_pool2d": {"en": "max-pool", "zh-TW": "最大池化"},
-    "avg_pool2d": {"en": "average pool", "zh-TW": "平均池化"},
-    "adaptive_avg_pool2d": {"en": "adaptive average pool", "zh-TW": "自適應平均池化"},
-    "adaptive_max_pool2d": {"en": "adaptive max-pool", "zh-TW": "自適應最大池化"},
-    "flatten": {"en": "flatten", "zh-TW": "攤平（flatten）"},
-    "dropout": {"en": "Dropout", "zh-TW": "Dropout"},
-    "cat": {"en": "concatenation (torch.cat)", "zh-TW": "串接（torch.cat）"},
-    "softmax": {"en": "softmax", "zh-TW": "softmax"},
-    "log_softmax": {"en": "log_softmax", "zh-TW": "log_softmax"},
-    "batch_norm": {"en": "batch norm", "zh-TW": "批次正規化（batch norm）"},
-    "local_response_norm": {"en": "local response normalisation (LRN)", "zh-TW": "局部響應正規化（LRN）"},
+# The name of each operation as the messages say it ("conv layer 3", "卷積層 3").
+OPS: dict[str, dict[str, str]] = {
+    "op.conv2d": {"en": "conv layer", "zh-TW": "卷積層"},
+    "op.linear": {"en": "fc layer", "zh-TW": "全連接層"},
+    "op.relu": {"en": "ReLU", "zh-TW": "ReLU"},
+    "op.sigmoid": {"en": "sigmoid", "zh-TW": "sigmoid"},
+    "op.tanh": {"en": "tanh", "zh-TW": "tanh"},
+    "op.max_pool2d": {"en": "max-pool", "zh-TW": "最大池化"},
+    "op.avg_pool2d": {"en": "average pool", "zh-TW": "平均池化"},
+    "op.adaptive_avg_pool2d": {"en": "adaptive average pool", "zh-TW": "自適應平均池化"},
+    "op.adaptive_max_pool2d": {"en": "adaptive max-pool", "zh-TW": "自適應最大池化"},
+    "op.flatten": {"en": "flatten", "zh-TW": "攤平（flatten）"},
+    "op.dropout": {"en": "Dropout", "zh-TW": "Dropout"},
+    "op.cat": {"en": "concatenation (torch.cat)", "zh-TW": "串接（torch.cat）"},
+    "op.softmax": {"en": "softmax", "zh-TW": "softmax"},
+    "op.log_softmax": {"en": "log_softmax", "zh-TW": "log_softmax"},
+    "op.batch_norm": {"en": "batch norm", "zh-TW": "批次正規化（batch norm）"},
+    "op.local_response_norm": {"en": "local response normalisation (LRN)", "zh-TW": "局部響應正規化（LRN）"},
 }
 
-MESSAGES: dict[str, dict[str, str]] = {
+TEXTS: dict[str, dict[str, str]] = {
     # -- verdicts ------------------------------------------------------------------------------------
     "passed.structure": {"en": "{model}: every layer matches the reference ({layers} ops, {depth} weight layers).",
                          "zh-TW": "{model}：每一層都與參考模型相符（{layers} 個運算，{depth} 個權重層）。"},
@@ -222,32 +216,3 @@ MESSAGES: dict[str, dict[str, str]] = {
     "formula.wrong": {"en": "{name}{args} returned {got}, expected {expected}.", "zh-TW": "{name}{args} 回傳 {got}，正確答案是 {expected}。"},
     "formula.error": {"en": "{name}{args} raised {exc_type}: {detail}", "zh-TW": "{name}{args} 發生 {exc_type}：{detail}"},
 }
-
-
-def normalize_lang(lang: str | None) -> str:
-    if not lang:
-        return "en"
-    key = lang.replace("_", "-").lower()
-    if key in ("zh-tw", "zh", "zh-hant", "tw"):
-        return "zh-TW"
-    if key.startswith("en"):
-        return "en"
-    raise ValueError(f"unknown language {lang!r}; use one of: {', '.join(LANGS)}")
-
-
-def say(key: str, lang: str = "en", **facts: Any) -> str:
-    template = MESSAGES[key][normalize_lang(lang)]
-    return template.format(**facts)
-
-
-def op_label(op: str, lang: str = "en") -> str:
-    labels = OP_LABELS.get(op)
-    return labels[normalize_lang(lang)] if labels else op
-
-
-def a_label(op: str, lang: str = "en") -> str:
-    """The label with its indefinite article in English ("an average pool", "a ReLU"); as is in zh-TW."""
-    label = op_label(op, lang)
-    if normalize_lang(lang) != "en":
-        return label
-    return ("an " if label[:1].lower() in "aeiou" or label.startswith("fc ") else "a ") + label

@@ -1,17 +1,6 @@
-"""Every label the app shows, in English and Traditional Chinese (zh-TW), as grader/messages.py keeps
-the grader's sentences. Pages call ``t(key, lang, **facts)``; a test checks both languages are here."""
+"""The app's labels (pages, tabs, tables, buttons). Plain data: the grader never imports Streamlit."""
 
-from __future__ import annotations
-
-from typing import Any
-
-from grader.messages import LANGS, normalize_lang
-
-__all__ = ["LABELS", "LANG_NAMES", "LANGS", "t"]
-
-LANG_NAMES = {"en": "English", "zh-TW": "繁體中文"}
-
-LABELS: dict[str, dict[str, str]] = {
+TEXTS: dict[str, dict[str, str]] = {
     # -- the router --------------------------------------------------------------------------------------
     "app.motto": {"en": "Deeper is better; fewer parameters and fewer operations are better.",
                   "zh-TW": "越深越好！參數量與運算量越少越好！"},
@@ -23,10 +12,6 @@ LABELS: dict[str, dict[str, str]] = {
     "page.drill": {"en": "Formula drill", "zh-TW": "公式練習"},
     "page.zoo": {"en": "Model zoo", "zh-TW": "模型動物園"},
     "page.chapter": {"en": "{number}. {title}", "zh-TW": "{number}. {title}"},
-    # -- statuses ----------------------------------------------------------------------------------------
-    "status.done": {"en": "done", "zh-TW": "完成"},
-    "status.in progress": {"en": "in progress", "zh-TW": "進行中"},
-    "status.not started": {"en": "not started", "zh-TW": "尚未開始"},
     # -- overview ----------------------------------------------------------------------------------------
     "overview.title": {"en": "Your progress", "zh-TW": "你的進度"},
     "overview.intro": {"en": "Every chapter has a worksheet of numbers to compute by hand and a network to build. "
@@ -165,9 +150,3 @@ LABELS: dict[str, dict[str, str]] = {
     "zoo.none_yet": {"en": "None of your models passes its chapter's check yet; they appear here when they do.",
                      "zh-TW": "你的模型還沒有通過該章的檢查；通過後就會出現在這裡。"},
 }
-
-
-def t(key: str, lang: str = "en", **facts: Any) -> str:
-    """The label ``key`` in ``lang`` with ``facts`` filled in."""
-    template = LABELS[key][normalize_lang(lang)]
-    return template.format(**facts) if facts else template

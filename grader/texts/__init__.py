@@ -1,0 +1,1 @@
+"""The bilingual tables read by grader.text (one module per part of cnn-dojo)."""
