@@ -6,13 +6,12 @@ hint comes from the grader's reports; this page only lays them out.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import streamlit as st
 
 from app_pages.common import bump_run, current_lang, md, model_report, shown, stamp, worksheet_report
-from app_pages.diagram import learner_index, to_dot
+from app_pages.diagram import to_dot
 from app_pages.notes import read_notes
 from app_pages.tables import layer_table
 from grader.chapters import Chapter, get_chapter
@@ -26,7 +25,6 @@ __all__ = ["render"]
 WATCH_SECONDS = 2.0
 DIAGRAM_HEIGHT = 720  # px; a diagram of more than TALL_DIAGRAM_ROWS rows scrolls inside a box this tall
 TALL_DIAGRAM_ROWS = 24
-_LINE = re.compile(r"line (\d+)|第 (\d+) 行")
 # Streamlit's own icon font, so the marks do not depend on the system's emoji fonts
 RIGHT, WRONG = ":green[:material/check_circle:]", ":red[:material/cancel:]"
 BLANK, BROKEN = ":gray[:material/check_box_outline_blank:]", ":orange[:material/warning:]"
@@ -111,9 +109,6 @@ def _check_hints(chapter_id: str, check: Check, lang: str) -> None:
 def _source(path: Path, check: Check) -> None:
     """The learner's line the grader points at, with two lines around it."""
     line = check.line
-    if line is None:
-        found = _LINE.search(check.message)
-        line = int(found.group(1) or found.group(2)) if found else None
     if not line:
         return
     try:
@@ -257,10 +252,10 @@ def _architecture(chapter: Chapter, report: Report, lang: str) -> None:
                           format_func=lambda option: t(f"arch.{option}", lang))
         if choice == "yours":
             rows = view.learner_rows
-            mark, missing = learner_index(view.steps, view.divergence)
+            mark, missing = view.learner_index()
         else:
             rows = view.reference_rows
-            mark, missing = _reference_index(view)
+            mark, missing = view.reference_index()
         label = ""
         if mark is not None:
             label = t("arch.first_difference", lang)
@@ -271,11 +266,3 @@ def _architecture(chapter: Chapter, report: Report, lang: str) -> None:
                      input_label=t("arch.input", lang))
         with st.container(height=DIAGRAM_HEIGHT if len(rows) > TALL_DIAGRAM_ROWS else "content"):
             st.graphviz_chart(dot)
-
-
-def _reference_index(view) -> tuple[int | None, bool]:
-    """The reference row at the divergence (or the next one, when the learner has an extra layer there)."""
-    if view.divergence is None or view.divergence >= len(view.steps):
-        return None, False
-    index = sum(1 for step in view.steps[: view.divergence] if step.reference is not None)
-    return index, view.steps[view.divergence].reference is None

@@ -17,7 +17,7 @@ from typing import Any
 from grader.compare import ACTIVATIONS
 from grader.text import op_label
 
-__all__ = ["op_text", "shape_text", "to_dot", "learner_index", "branch_blocks", "weight_depth"]
+__all__ = ["op_text", "shape_text", "to_dot", "branch_blocks"]
 
 _FOLDED = ACTIVATIONS | {"dropout", "dropout2d", "alpha_dropout", "feature_alpha_dropout"}
 _COLORS = {
@@ -62,15 +62,6 @@ def op_text(row: Any, lang: str = "en") -> str:
     if row.op in ("adaptive_avg_pool2d", "adaptive_max_pool2d") and h.get("output_size") is not None:
         return f"{label} -> {_k(h['output_size'])}"
     return label
-
-
-def learner_index(steps: Sequence[Any], divergence: int | None) -> tuple[int | None, bool]:
-    """The learner row at the divergence step, and whether the learner is missing a layer there
-    (then the index is of the learner's next row, the place the missing layer should go before)."""
-    if divergence is None or divergence >= len(steps):
-        return None, False
-    index = sum(1 for step in steps[:divergence] if step.learner is not None)
-    return index, steps[divergence].learner is None
 
 
 def _under(module: str, block: str) -> bool:
@@ -118,17 +109,6 @@ def _predecessors(rows: Sequence[Any]) -> tuple[list[list[int]], list[tuple[str,
             preds[members[0]] = [start - 1]
         preds[cat] = [members[-1] for members in branches]
     return preds, blocks
-
-
-def weight_depth(rows: Sequence[Any]) -> int:
-    """Depth as the papers count it: weight layers (conv, fc) on the longest path from input to output.
-    Parallel branches count once, by their longest one: GoogLeNet is 22 deep, though it has 58."""
-    preds, _ = _predecessors(rows)
-    longest: list[int] = []
-    for index, row in enumerate(rows):
-        before = max((longest[p] for p in preds[index] if 0 <= p < index), default=0)
-        longest.append(before + (row.layer is not None))
-    return max(longest, default=0)
 
 
 def _escape(text: str) -> str:

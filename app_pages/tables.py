@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from app_pages.diagram import op_text, shape_text
-from grader.compare import same
+from grader.report import ModelView
 from grader.text import t
 
 __all__ = ["layer_table", "MARKS"]
@@ -17,22 +17,18 @@ __all__ = ["layer_table", "MARKS"]
 MARKS = {"same": "✓", "differs": "✗", "missing": "−", "extra": "+", "": ""}
 
 
-def _pairs(view: Any) -> list[tuple[Any, Any, str]]:
+# the alignment's step kinds (grader.compare.Step.kind), as the table marks them
+_STATES = {"same": "same", "changed": "differs", "missing": "missing", "extra": "extra"}
+
+
+def _pairs(view: ModelView) -> list[tuple[Any, Any, str]]:
     if view.steps:
-        pairs = []
-        for step in view.steps:
-            ref, got = step.reference, step.learner
-            if ref is not None and got is not None:
-                state = "same" if same(ref, got) else "differs"
-            else:
-                state = "missing" if got is None else "extra"
-            pairs.append((ref, got, state))
-        return pairs
+        return [(step.reference, step.learner, _STATES[step.kind]) for step in view.steps]
     # no alignment (the learner's model did not trace to the end): the rows as far as they go
     return [(ref, got, "") for ref, got in zip_longest(view.reference_rows, view.learner_rows)]
 
 
-def layer_table(view: Any, lang: str = "en") -> pd.DataFrame:
+def layer_table(view: ModelView, lang: str = "en") -> pd.DataFrame:
     """Columns: #, a mark (✓ same, ✗ differs, − missing in the learner's model, + extra in it), the
     reference's layer, output shape, params and MACs, then the learner's."""
     records = []

@@ -7,21 +7,21 @@ import streamlit as st
 
 import solutions
 from app_pages.common import current_lang, grade_all, model_report
-from app_pages.diagram import weight_depth
+from grader import reference
 from grader.chapters import CHAPTERS
+from grader.compare import weight_depth
 from grader.text import t
-from grader.trace import trace
 
 
 @st.cache_data(show_spinner=False)
 def _reference_facts() -> list[dict]:
-    """Each registered model's facts, and its depth, parameters and MACs traced on the meta device."""
+    """Each registered model's facts, and its depth, parameters and MACs from its trace (grader.reference)."""
     facts = []
     for name in solutions.list_models():
-        info = solutions.get_model_info(name)
-        result = trace(info.build(device="meta"), info.input_shape)
-        facts.append({"model": name, "year": info.year, "depth": weight_depth(result.rows), "params": result.total_params,
-                      "gmacs": result.total_macs / 1e9, "top5": info.ilsvrc_top5, "ilsvrc": info.ilsvrc or ""})
+        info, traced = solutions.get_model_info(name), reference.for_model(name)
+        facts.append({"model": name, "year": info.year, "depth": weight_depth(list(traced.rows)),
+                      "params": traced.total_params, "gmacs": traced.total_macs / 1e9, "top5": info.ilsvrc_top5,
+                      "ilsvrc": info.ilsvrc or ""})
     return facts
 
 
@@ -39,7 +39,7 @@ def _your_facts(lang: str) -> list[dict]:
         info = solutions.get_model_info(chapter.zoo_name)
         rows = view.learner_rows
         facts.append({"model": f"{chapter.zoo_name} ({t('zoo.yours', lang)})", "year": info.year,
-                      "depth": weight_depth(rows), "params": sum(row.params for row in rows),
+                      "depth": view.learner_depth, "params": sum(row.params for row in rows),
                       "gmacs": sum(row.macs for row in rows) / 1e9, "top5": info.ilsvrc_top5, "ilsvrc": info.ilsvrc or ""})
     return facts
 
@@ -48,10 +48,10 @@ lang = current_lang()
 st.title(t("zoo.title", lang))
 st.markdown(t("zoo.intro", lang))
 
-reference = _reference_facts()
+references = _reference_facts()
 yours = _your_facts(lang)
 who_ref, who_yours = t("zoo.reference", lang), t("zoo.yours", lang)
-frame = pd.DataFrame([{**row, "who": who_ref} for row in reference] + [{**row, "who": who_yours} for row in yours])
+frame = pd.DataFrame([{**row, "who": who_ref} for row in references] + [{**row, "who": who_yours} for row in yours])
 columns = {"model": t("zoo.model", lang), "who": t("zoo.who", lang), "year": t("zoo.year", lang),
            "depth": t("zoo.depth", lang), "params": t("zoo.params", lang), "gmacs": t("zoo.gmacs", lang),
            "top5": t("zoo.top5", lang), "ilsvrc": t("zoo.ilsvrc", lang)}
@@ -85,7 +85,7 @@ your_names = base.mark_text(dy=20, fontSize=11, color="#e45756").encode(text="mo
     alt.datum.who == who_yours)
 st.altair_chart((bubbles + names + your_names).properties(height=440), width="stretch")
 st.caption(t("zoo.chart_caption", lang))
-missing = [row["model"] for row in reference if row["top5"] is None]
+missing = [row["model"] for row in references if row["top5"] is None]
 if missing:
     st.caption(t("zoo.not_on_chart", lang, names=", ".join(missing)))
 if yours:

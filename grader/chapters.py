@@ -7,7 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ModelSpec", "Chapter", "CHAPTERS", "get_chapter", "list_chapters", "ROOT", "CHECKS", "FORMULA_FUNCTIONS"]
+from grader.protocol import OpRow
+from solutions import get_model_info
+
+__all__ = ["ModelSpec", "Chapter", "Variant", "Sign", "CHAPTERS", "get_chapter", "list_chapters", "ROOT", "CHECKS",
+           "FORMULA_FUNCTIONS"]
 
 # The course folder holding exercises/ and solutions/: this checkout, or CNN_DOJO_ROOT (the tests use
 # a temporary copy, so a learner's own files are never touched).
@@ -45,6 +49,47 @@ class ModelSpec:
 
 
 @dataclass(frozen=True)
+class Sign:
+    """One thing that identifies a well-known variant in a learner's trace: an op that appears (``op``),
+    a convolution kernel that appears (``kernel``), or the n-th convolution's hyperparameters (``conv``,
+    ``hparams``); ``absent`` turns "appears" into "never appears"."""
+
+    op: str | None = None
+    kernel: int | None = None
+    conv: int | None = None
+    hparams: dict[str, Any] = field(default_factory=dict)
+    absent: bool = False
+
+    def holds(self, rows: list[OpRow]) -> bool:
+        convs = [row for row in rows if row.op == "conv2d"]
+        if self.conv is not None:
+            return len(convs) >= self.conv and all(
+                convs[self.conv - 1].hparams.get(name) == value for name, value in self.hparams.items())
+        if self.op is not None:
+            found = any(row.op == self.op for row in rows)
+        else:
+            found = any(row.hparams.get("kernel_size") == self.kernel for row in convs)
+        return found != self.absent
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A well-known other version of a network (torchvision's AlexNet, d2l's LeNet, ...): what identifies it,
+    and the note that tells the learner what this exercise asks for instead (text key ``variant.<name>``)."""
+
+    name: str
+    signs: tuple[Sign, ...]
+    needs: int = 0  # how many signs must hold; 0: all of them
+
+    def matches(self, rows: list[OpRow]) -> bool:
+        held = sum(sign.holds(rows) for sign in self.signs)
+        return held >= (self.needs or len(self.signs))
+
+
+LRN = Variant("lrn", (Sign(op="local_response_norm"),))  # the papers' AlexNet, ZFNet and GoogLeNet have it
+
+
+@dataclass(frozen=True)
 class Chapter:
     id: str
     title: dict[str, str]  # lang -> title
@@ -58,6 +103,8 @@ class Chapter:
     # checks graded only by the autograder (nbgrader's hidden tests, Gradescope's after_published)
     hidden: tuple[str, ...] = ("num_classes", "function")
     worksheet_points: int = 1  # per blank
+    variants: tuple[Variant, ...] = (LRN,)  # checked in order; the first that matches is named
+    formula_cases: dict[str, tuple[tuple[Any, ...], ...]] = field(default_factory=dict)  # chapter 0: fixed cases
 
     @property
     def formula_points(self) -> int:
@@ -80,6 +127,10 @@ class Chapter:
     def worksheet_path(self, root: Path | None = None, solution: bool = False) -> Path:
         return (root or ROOT) / ("solutions" if solution else "exercises") / self.id / "worksheet.py"
 
+    def specs(self, bonus: bool = False) -> tuple[ModelSpec, ...]:
+        """The models graded for the chapter's file (with the bonus ones when asked for)."""
+        return self.models + (self.bonus if bonus else ())
+
     def check_ids(self, bonus: bool = False) -> list[str]:
         """The ids of the checks ``grade()`` reports for the chapter's file, in order."""
         if not self.models:
@@ -87,20 +138,48 @@ class Chapter:
         specs = self.bonus if bonus else self.models
         return [f"{spec.label}.{check}" for spec in specs for check in spec.checks]
 
+    def max_points(self, check_id: str) -> int:
+        """The points a check is worth, from its id."""
+        check = check_id.rpartition(".")[2]
+        if check_id.startswith("worksheet."):
+            return self.worksheet_points
+        if check_id.startswith("formulas."):
+            return self.formula_points
+        return self.points[check]
+
     @property
     def max_score(self) -> int:
         return sum(self.points[check] for model in self.models for check in model.checks)
 
 
-def _classifier(name: str, cls: str, module: str, shape: tuple[int, ...], classes: int) -> ModelSpec:
+def _classifier(zoo_name: str) -> ModelSpec:
+    """A chapter's network, with its facts (reference, input, classes) read from the zoo's registry."""
+    info = get_model_info(zoo_name)
     return ModelSpec(
-        class_name=cls,
-        reference=f"solutions.{module}:{cls}",
-        input_shape=shape,
-        kwargs={"num_classes": classes},
-        num_classes=classes,
-        signature=f"{cls}(num_classes={classes})",
+        class_name=info.name,
+        reference=info.builder,
+        input_shape=tuple(info.input_shape),
+        kwargs={"num_classes": info.num_classes},
+        num_classes=info.num_classes,
+        signature=f"{info.name}(num_classes={info.num_classes})",
     )
+
+
+def _make_vgg(zoo_name: str) -> ModelSpec:
+    """The VGG bonus: the learner's make_vgg(cfg) with a registered VGG's configuration."""
+    info = get_model_info(zoo_name)
+    cfg = list(info.config)
+    return ModelSpec(class_name="make_vgg", reference="solutions.ch05_vgg.vgg:make_vgg", input_shape=tuple(info.input_shape),
+                     args=(cfg,), kwargs={"num_classes": info.num_classes}, name=f"make_vgg({zoo_name.lower()})",
+                     bonus=True, signature=f"make_vgg({cfg!r})")
+
+
+def _inception(module: str) -> ModelSpec:
+    """One Inception module of GoogLeNet's table, on the input it has in the network."""
+    args = tuple(get_model_info("GoogLeNet").config[module])
+    return ModelSpec(class_name="Inception", reference="solutions.ch06_googlenet.googlenet:Inception",
+                     input_shape=(args[0], 28, 28), args=args,
+                     signature=f"Inception({', '.join(map(str, args))})  # inception {module}")
 
 
 CHAPTERS: tuple[Chapter, ...] = (
@@ -109,6 +188,14 @@ CHAPTERS: tuple[Chapter, ...] = (
         title={"en": "The formulas: output size, parameters, receptive field", "zh-TW": "計算公式：輸出尺寸、參數量、感受野"},
         file="ch00_formulas/formulas.py",
         points={"formulas": 10},
+        # the cases every learner sees (the notebooks' visible tests); random ones are drawn on top of them
+        formula_cases={
+            "conv_output_size": ((224, 11, 4, 2), (55, 5, 1, 2), (13, 3, 1, 1), (32, 5, 1, 0), (224, 7, 2, 3), (28, 3, 1, 0)),
+            "pool_output_size": ((55, 3, 2, 0), (28, 2, 2, 0), (112, 3, 2, 1), (13, 3, 2, 0), (7, 7, 1, 0)),
+            "conv_params": ((1, 6, 5), (3, 96, 11), (512, 512, 3), (192, 64, 1), (3, 64, 7)),
+            "linear_params": ((400, 120), (9216, 4096), (4096, 1000), (84, 10)),
+            "receptive_field": (([(3, 1), (3, 1)],), ([(3, 1)] * 3,), ([(11, 4), (3, 2), (5, 1)],), ([(7, 2), (3, 2)],)),
+        },
         hints={
             "en": ("W_out = floor((W_in - K + 2P) / S) + 1, for convolution and pooling alike.",),
             "zh-TW": ("W_out = floor((W_in - K + 2P) / S) + 1，卷積層與池化層都適用。",),
@@ -119,8 +206,11 @@ CHAPTERS: tuple[Chapter, ...] = (
         id="ch01_lenet",
         title={"en": "LeNet-5 (1998)", "zh-TW": "LeNet-5（1998）"},
         file="ch01_lenet/lenet.py",
-        models=(_classifier("LeNet5", "LeNet5", "ch01_lenet.lenet", (1, 32, 32), 10),),
+        models=(_classifier("LeNet5"),),
         zoo_name="LeNet5",
+        # Dive into Deep Learning's LeNet: padding 2 on a 28x28 input, sigmoid, average pooling
+        variants=(LRN, Variant("d2l_lenet", (Sign(conv=1, hparams={"padding": 2}), Sign(op="sigmoid"),
+                                             Sign(op="avg_pool2d")), needs=2)),
         hints={
             "en": ("2 convolution layers + 3 fully-connected layers; pooling is not counted as a layer.",
                    "fc1 takes 16*5*5 = 400 features: 32 -> conv 5x5 -> 28 -> pool -> 14 -> conv 5x5 -> 10 -> pool -> 5."),
@@ -133,8 +223,11 @@ CHAPTERS: tuple[Chapter, ...] = (
         id="ch02_alexnet",
         title={"en": "AlexNet (ILSVRC 2012)", "zh-TW": "AlexNet（ILSVRC 2012）"},
         file="ch02_alexnet/alexnet.py",
-        models=(_classifier("AlexNet", "AlexNet", "ch02_alexnet.alexnet", (3, 224, 224), 1000),),
+        models=(_classifier("AlexNet"),),
         zoo_name="AlexNet",
+        # torchvision's AlexNet (from the "one weird trick" paper): 64 and 192 filters in the first two layers
+        variants=(LRN, Variant("torchvision_alexnet", (Sign(conv=1, hparams={"out_channels": 64}),
+                                                       Sign(conv=2, hparams={"out_channels": 192})))),
         hints={
             "en": ("5 convolution layers + 3 fully-connected layers, ReLU after each, Dropout before fc1 and fc2.",
                    "The first layer: 96 filters of 11x11, stride 4, padding 2: 224 -> 55."),
@@ -147,7 +240,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         id="ch03_zfnet",
         title={"en": "ZFNet (ILSVRC 2013)", "zh-TW": "ZFNet（ILSVRC 2013）"},
         file="ch03_zfnet/zfnet.py",
-        models=(_classifier("ZFNet", "ZFNet", "ch03_zfnet.zfnet", (3, 224, 224), 1000),),
+        models=(_classifier("ZFNet"),),
         zoo_name="ZFNet",
         hints={
             "en": ("Like AlexNet, but the first layer is 7x7 with stride 2 (padding 1): 224 -> 110.",
@@ -161,7 +254,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         id="ch04_nin",
         title={"en": "Network in Network (2013)", "zh-TW": "Network in Network（2013）"},
         file="ch04_nin/nin.py",
-        models=(_classifier("NiN", "NiN", "ch04_nin.nin", (3, 224, 224), 1000),),
+        models=(_classifier("NiN"),),
         zoo_name="NiN",
         hints={
             "en": ("Each mlpconv block: a k x k convolution, then two 1x1 convolutions, each followed by ReLU.",
@@ -175,17 +268,8 @@ CHAPTERS: tuple[Chapter, ...] = (
         id="ch05_vgg",
         title={"en": "VGG16 (ILSVRC 2014)", "zh-TW": "VGG16（ILSVRC 2014）"},
         file="ch05_vgg/vgg.py",
-        models=(_classifier("VGG16", "VGG16", "ch05_vgg.vgg", (3, 224, 224), 1000),),
-        bonus=tuple(
-            ModelSpec(class_name="make_vgg", reference="solutions.ch05_vgg.vgg:make_vgg", input_shape=(3, 224, 224),
-                      args=(cfg,), kwargs={"num_classes": 1000}, name=f"make_vgg({depth})", bonus=True,
-                      signature=f"make_vgg({cfg!r})")
-            for depth, cfg in (
-                ("vgg11", [64, "M", 128, "M", 256, 256, "M", 512, 512, "M", 512, 512, "M"]),
-                ("vgg19", [64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512, 512, 512, 512, "M",
-                           512, 512, 512, 512, "M"]),
-            )
-        ),
+        models=(_classifier("VGG16"),),
+        bonus=(_make_vgg("VGG11"), _make_vgg("VGG19")),
         zoo_name="VGG16",
         hints={
             "en": ("Only 3x3 convolutions with padding 1 (the size stays), and 2x2 max-pools with stride 2 (the size halves).",
@@ -199,17 +283,11 @@ CHAPTERS: tuple[Chapter, ...] = (
         id="ch06_googlenet",
         title={"en": "GoogLeNet / Inception v1 (ILSVRC 2014)", "zh-TW": "GoogLeNet／Inception v1（ILSVRC 2014）"},
         file="ch06_googlenet/googlenet.py",
-        models=(
-            ModelSpec(
-                class_name="Inception",
-                reference="solutions.ch06_googlenet.googlenet:Inception",
-                input_shape=(192, 28, 28),
-                args=(192, 64, 96, 128, 16, 32, 32),
-                signature="Inception(192, 64, 96, 128, 16, 32, 32)  # inception 3a",
-            ),
-            _classifier("GoogLeNet", "GoogLeNet", "ch06_googlenet.googlenet", (3, 224, 224), 1000),
-        ),
+        models=(_inception("3a"), _classifier("GoogLeNet")),
         zoo_name="GoogLeNet",
+        # torchvision's GoogLeNet: batch norm everywhere, and a 3x3 convolution in the "5x5" branch
+        variants=(LRN, Variant("torchvision_googlenet", (Sign(op="batch_norm"),)),
+                  Variant("torchvision_googlenet", (Sign(kernel=5, absent=True), Sign(kernel=3)))),
         hints={
             "en": ("Branch order: 1x1 | 1x1 -> 3x3 | 1x1 -> 5x5 | 3x3 max-pool -> 1x1, concatenated on channels (dim=1).",
                    "Nine Inception modules: 3a, 3b, pool, 4a-4e, pool, 5a, 5b; then global average pooling."),

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from grader.text import LANGS, default_lang, t
+from grader.text import LANGS, default_lang, pad, t
 
 __all__ = ["main"]
 
@@ -103,7 +103,7 @@ def _list(args: argparse.Namespace) -> int:
         bar = "#" * filled + "." * (width - filled)
         title = row.chapter.title["zh-TW" if args.lang == "zh-TW" else "en"]
         status = t(f"status.{row.status}", args.lang)
-        print(f"{row.chapter.id:<16} [{bar}] {report.score:>3}/{report.max_score:<3} {status:<12} {title}")
+        print(f"{row.chapter.id:<16} [{bar}] {report.score:>3}/{report.max_score:<3} {pad(status, 12)} {title}")
     upcoming = next((row for row in rows if row.status != "done"), None)
     if upcoming is not None:
         print("\n" + t("cli.next", args.lang, short=upcoming.chapter.id[:4], chapter=upcoming.chapter.id))
@@ -130,10 +130,7 @@ def _hint(args: argparse.Namespace) -> int:
         print(t("cli.no_hint", args.lang, chapter=chapter.id))
         return 0
     level = next_hint_level(chapter.id, check)
-    print(f"{check.id}: {check.message}")
-    for number, hint in enumerate(check.hints[:level], start=1):
-        if hint != check.message:
-            print(f"  hint {number}/{len(check.hints)}: {hint}")
+    print(check.explain(args.lang, level, prefix=f"{check.id}: ", of_total=True))
     if level < len(check.hints):
         print("  " + t("cli.more_hints", args.lang, level=level + 1))
     return 1

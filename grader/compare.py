@@ -6,12 +6,14 @@ instead of as a cascade of mismatches in every row after it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Any
 
-from grader.protocol import OpRow
+from grader.protocol import BATCH, OpRow
 
-__all__ = ["Step", "align", "canonical_branches", "first_divergence", "rows_from_dicts", "family", "ACTIVATIONS", "POOLS"]
+__all__ = ["Step", "align", "canonical_branches", "first_divergence", "family", "same", "weight_depth", "activation_bytes",
+           "concat_order_mistakes", "branch_label", "ACTIVATIONS", "POOLS", "NORMS"]
 
 ACTIVATIONS = {"relu", "sigmoid", "tanh", "leaky_relu", "elu", "gelu", "relu6", "hardtanh", "silu", "softplus", "selu", "prelu"}
 POOLS = {"max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d"}
@@ -29,10 +31,6 @@ def family(op: str) -> str:
     if op in ("conv2d", "linear"):
         return "weight"
     return op
-
-
-def rows_from_dicts(rows: list[dict[str, Any]]) -> list[OpRow]:
-    return [OpRow.from_dict(row) for row in rows]
 
 
 def _key(row: OpRow) -> tuple[Any, ...]:
@@ -236,3 +234,20 @@ def concat_order_mistakes(rows: list[OpRow]) -> list[tuple[str, list[str], list[
             expected = [branch_label(rows, chain) for chain in chains]
             mistakes.append((row.module or "forward", joined, expected))
     return mistakes
+
+
+# -- the model as a whole ------------------------------------------------------------------------------
+def weight_depth(rows: list[OpRow]) -> int:
+    """Depth as the papers count it: weight layers (conv, fc) on the longest path from input to output.
+    Parallel branches count once, by their longest one: GoogLeNet is 22 deep, though it has 58."""
+    longest: list[int] = []
+    for index, row in enumerate(rows):
+        sources = row.inputs or (index - 1,)
+        before = max((longest[p] for p in sources if 0 <= p < index), default=0)
+        longest.append(before + (row.layer is not None))
+    return max(longest, default=0)
+
+
+def activation_bytes(rows: tuple[OpRow, ...] | list[OpRow], batch: int = BATCH) -> int:
+    """The most memory one step of the forward pass holds at once (its input and its output), float32."""
+    return max((math.prod(row.input_shape) + math.prod(row.output_shape) for row in rows), default=0) * batch * 4

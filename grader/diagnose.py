@@ -4,25 +4,39 @@ three levels of hints (1 where, 2 why with the formula and the learner's own num
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from grader.compare import ACTIVATIONS, POOLS, Step, align, family, first_divergence
-from grader.formulas import conv_output_size, pool_output_size
-from grader.protocol import OpRow
+from grader import worked
+from grader.chapters import Variant
+from grader.compare import (
+    ACTIVATIONS,
+    POOLS,
+    Step,
+    activation_bytes,
+    align,
+    concat_order_mistakes,
+    family,
+    first_divergence,
+)
+from grader.protocol import BATCH, ErrorInfo, FunctionResult, NumClassesResult, OpRow
 from grader.text import a_label, op_label, t
 
-__all__ = ["Finding", "describe", "diagnose_step", "diagnose_error", "recognise_variant", "shape_text"]
+__all__ = ["Finding", "describe", "diagnose_step", "diagnose_error", "recognise_variant", "with_variant", "shape_text",
+           "load_finding", "outcome_finding", "params_finding", "num_classes_finding", "function_finding"]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Finding:
+    """What a check found wrong: its kind, the message (hint level 1), all hint levels, where."""
+
     kind: str
     message: str
     hints: list[str] = field(default_factory=list)
     layer: int | None = None
     suspect: str | None = None
     variant: str | None = None
+    line: int | None = None  # in the learner's file
 
 
 def shape_text(shape: tuple[int, ...] | list[int]) -> str:
@@ -87,19 +101,14 @@ def _position(previous: OpRow | None, lang: str, last_layer: int | None) -> str:
 
 
 def _size_formula(row: OpRow, hparams: dict[str, Any], size: int, lang: str) -> tuple[str, int | None]:
-    """The output-size formula for one spatial dimension, with these numbers in it."""
+    """The output-size formula for one spatial dimension, with these numbers in it, and its value."""
     k, s, p = _first(hparams.get("kernel_size")), _first(hparams.get("stride")), _first(hparams.get("padding", 0))
     d = _first(hparams.get("dilation", 1))
-    try:
-        if row.op == "conv2d":
-            out = conv_output_size(size, k, s, p, d)
-            key = "why.conv" if d == 1 else "why.conv_dilated"
-            return t(key, lang, size=size, k=k, p=p, s=s, d=d, out=out), out
-        ceil = bool(hparams.get("ceil_mode"))
-        out = pool_output_size(size, k, s, p, d, ceil)
-        return t("why.pool", lang, rounding="ceil" if ceil else "floor", size=size, k=k, p=p, s=s, out=out), out
-    except ValueError as error:
-        return str(error), None
+    if row.op == "conv2d":
+        formula = worked.conv_size(size, k, s, p, d, lang=lang)
+    else:
+        formula = worked.pool_size(size, k, s, p, bool(hparams.get("ceil_mode")), d, lang=lang)
+    return formula.up_to_result(), formula.value
 
 
 def _first(value: Any) -> Any:
@@ -115,20 +124,21 @@ _SHAPE_HPARAMS = {
 _SUSPECTS = {"kernel_size", "stride", "padding", "in_channels", "out_channels", "in_features", "out_features"}
 
 
-def _conv_terms(row: OpRow) -> tuple[str, int]:
+def _params_formula(row: OpRow, lang: str) -> worked.Worked:
+    """A conv or fc layer's parameter count, written out with its numbers."""
     h = row.hparams
-    k = h["kernel_size"] if isinstance(h["kernel_size"], (tuple, list)) else (h["kernel_size"], h["kernel_size"])
-    out, inn = h["out_channels"], h["in_channels"] // h.get("groups", 1)
-    bias = out if h.get("bias", True) else 0
-    return f"{out} * {inn} * {k[0]} * {k[1]} + {bias}", out * inn * k[0] * k[1] + bias
+    if row.op == "linear":
+        return worked.linear_params(h["in_features"], h["out_features"], h.get("bias", True), lang)
+    return worked.conv_params(h["in_channels"] // h.get("groups", 1), h["out_channels"], h["kernel_size"],
+                              h.get("bias", True), lang)
 
 
 def _same_size_params(ref: OpRow, got: OpRow, lang: str) -> str:
     """Why a convolution with the right output size is still wrong: its weights, with both counts."""
-    got_terms, got_total = _conv_terms(got)
-    ref_terms, ref_total = _conv_terms(ref)
+    mine, theirs = _params_formula(got, lang), _params_formula(ref, lang)
     size = "x".join(str(v) for v in got.output_shape[1:])
-    return t("why.same_size", lang, size=size, got_terms=got_terms, got=got_total, ref_terms=ref_terms, expected=ref_total)
+    return t("why.same_size", lang, size=size, got_terms=mine.substituted, got=mine.value, ref_terms=theirs.substituted,
+             expected=theirs.value)
 
 
 def _changed(step: Step, model: str, lang: str, last_layer: int | None) -> Finding:
@@ -252,9 +262,19 @@ def _ran_divergence(partial: list[OpRow], reference: list[OpRow], model: str, la
     return diagnose_step(steps[: last + 1], found[0], model, lang) if found is not None else None
 
 
-def diagnose_error(error: dict[str, Any], partial: list[OpRow], reference: list[OpRow], model: str, lang: str) -> Finding | None:
-    """Translate torch's error from the learner's forward, using what ran before it."""
-    detail = error.get("message", "")
+def diagnose_error(error: ErrorInfo, raw: Finding, partial: list[OpRow], reference: list[OpRow], model: str,
+                   lang: str) -> Finding:
+    """The error raised by the learner's forward pass, explained with what ran before it: level 1 says where
+    in the learner's terms, with the exception's own words (``raw``, at the file's line) under it."""
+    translated = _translate(error.detail, partial, reference, model, lang)
+    if translated is None:
+        return raw
+    first = f"{translated.message}\n{raw.message}" if translated.message else raw.message
+    return replace(raw, message=translated.message or raw.message, hints=[first, *translated.hints[1:]],
+                   layer=translated.layer, suspect=translated.suspect)
+
+
+def _translate(detail: str, partial: list[OpRow], reference: list[OpRow], model: str, lang: str) -> Finding | None:
     weights_done = sum(1 for row in partial if row.layer is not None)
     last = partial[-1] if partial else None
     if match := _MATMUL.search(detail):
@@ -295,23 +315,162 @@ def diagnose_error(error: dict[str, Any], partial: list[OpRow], reference: list[
 
 
 # -- well-known variants ----------------------------------------------------------------------------
-def recognise_variant(chapter_id: str, rows: list[OpRow]) -> str | None:
-    ops = {row.op for row in rows}
-    convs = [row for row in rows if row.op == "conv2d"]
-    if "local_response_norm" in ops:
-        return "lrn"
-    if chapter_id == "ch02_alexnet" and len(convs) >= 2 and convs[0].hparams.get("out_channels") == 64 \
-            and convs[1].hparams.get("out_channels") == 192:
-        return "torchvision_alexnet"
-    if chapter_id == "ch01_lenet":
-        signs = [bool(convs) and convs[0].hparams.get("padding") == 2, "sigmoid" in ops, "avg_pool2d" in ops]
-        if sum(signs) >= 2:
-            return "d2l_lenet"
-    if chapter_id == "ch06_googlenet":
-        if "batch_norm" in ops:
-            return "torchvision_googlenet"
-        # torchvision's "5x5" branch: 1x1 reduce then a 3x3 where the paper has 5x5; 6 convs per module
-        kernels = [row.hparams.get("kernel_size") for row in convs]
-        if kernels and 5 not in kernels and kernels.count(3) >= kernels.count(1) / 2:
-            return "torchvision_googlenet"
-    return None
+def recognise_variant(variants: tuple[Variant, ...], rows: list[OpRow]) -> str | None:
+    """The name of the first declared variant (chapter data) that the learner's rows match."""
+    return next((variant.name for variant in variants if variant.matches(rows)), None)
+
+
+def with_variant(finding: Finding, variant: str | None, lang: str) -> Finding:
+    """The finding with the variant's note after its message (the note says what this exercise asks for)."""
+    if variant is None:
+        return finding
+    note = t(f"variant.{variant}", lang)
+    hints = [f"{finding.hints[0]} {note}", *finding.hints[1:]] if finding.hints else [note]
+    return replace(finding, message=f"{finding.message} {note}", hints=hints, variant=variant)
+
+
+# -- what stopped the learner's code before any comparison -------------------------------------------
+def _at(error: ErrorInfo, lang: str) -> str:
+    return t("at.line", lang, line=error.line, source=error.source) if error.line else ""
+
+
+def load_finding(error: ErrorInfo, path: str, name: str, lang: str, memory_mb: int) -> Finding:
+    """The file did not import, the class is missing or no module, or building/running it raised."""
+    kind = error.kind
+    if kind == "syntax":
+        message = t("load.syntax", lang, path=path, line=error.line, detail=error.detail)
+    elif kind == "import":
+        message = t("load.import", lang, path=path, at=_at(error, lang), exc_type=error.exc_type or "ImportError",
+                    detail=error.detail)
+    elif kind == "missing_class":
+        extra = t("load.suggestion", lang, name=error.suggestion, wanted=name) if error.suggestion else ""
+        key = "load.missing_class" if error.detail.startswith("no class") or not error.detail else "load.missing_function"
+        message = t(key, lang, path=path, name=name, suggestion=extra)
+    elif kind == "not_module":
+        message = t("load.not_module", lang, path=path, name=name)
+    elif kind == "not_implemented":
+        message = t("load.not_implemented", lang, name=name, path=path, at=_at(error, lang))
+    elif kind == "no_forward":
+        message = t("load.no_forward", lang, name=name, path=path)
+    elif kind == "memory":
+        message = t("run.memory", lang, limit=memory_mb)
+    else:
+        stage = t(f"stage.{error.stage or 'forward'}", lang)
+        message = t("load.error", lang, path=path, at=_at(error, lang), stage=stage, exc_type=error.exc_type or "Error",
+                    detail=error.detail)
+    return Finding(kind, message, [message], line=error.line)
+
+
+def outcome_finding(status: str, path: str, lang: str, *, timeout: float, memory_mb: int, exit_code: int | None = None,
+                    signal: int | None = None, output: str = "") -> Finding:
+    """The child ended without an answer: it ran out of time or memory, exited, or crashed."""
+    if status == "timeout":
+        kind, message = "timeout", t("run.timeout", lang, seconds=timeout)
+    elif status == "memory":
+        kind, message = "memory", t("run.memory", lang, limit=memory_mb)
+    elif status == "exit":
+        kind, message = "exit", t("run.exit", lang, code=exit_code, path=path)
+    else:
+        kind, message = "error", t("run.crash", lang, signal=signal)
+    hints = [message, t(f"run.{kind}.why", lang), t("run.fix", lang, path=path)]
+    if output.strip():  # the last lines the learner's code printed often say where it was
+        hints.append(t("run.output", lang, output=output.strip()[-600:]))
+    return Finding(kind, message, hints)
+
+
+# -- the parameters, num_classes and function checks --------------------------------------------------
+def params_finding(steps: list[Step], total: int, reference_total: int, used: int, unused: tuple[str, ...],
+                   model: str, lang: str) -> Finding | None:
+    """The first layer whose parameter count differs, with the formula; else a total that differs; else None."""
+    for step in steps:
+        ref, got = step.reference, step.learner
+        if ref is None or got is None or ref.op != got.op or ref.params == got.params:
+            continue
+        where = f"{op_label(got.op, lang)} {got.layer} ({got.module or 'forward'})" if got.layer else op_label(got.op, lang)
+        message = f"{model}: " + t("params.layer", lang, where=where, got=got.params, expected=ref.params)
+        hints = [message]
+        if got.op in ("conv2d", "linear"):
+            hints.append(_params_formula(got, lang).up_to_result())
+        if got.hparams.get("bias") is False and ref.hparams.get("bias") is True:
+            hints[0] = f"{model}: " + t("params.bias", lang, where=where)
+            hints.append(t("fix.bias", lang))
+        else:
+            hints.append(t("fix.replace", lang, expected_desc=describe(ref)))
+        suspect = next((n for n in ("out_channels", "kernel_size", "in_channels", "out_features", "in_features")
+                        if ref.hparams.get(n) != got.hparams.get(n)), None)
+        return Finding("params", hints[0], hints, layer=got.layer, suspect=suspect)
+    if total == reference_total:
+        return None
+    message = t("params.total", lang, model=model, got=total, expected=reference_total)
+    hints = [message]
+    if used < total:
+        hints.append(t("params.unused", lang, count=total - used, names=", ".join(unused[:5]) + (", ..." if len(unused) > 5 else "")))
+        hints.append(t("fix.unused", lang))
+    return Finding("params", message, hints)
+
+
+def num_classes_finding(result: NumClassesResult, last: OpRow | None, reference: list[OpRow], num_classes: int,
+                        model: str, lang: str) -> Finding | None:
+    """None when the model built with num_classes=asked outputs ``asked`` values. The example fix is the
+    reference's first layer that outputs the classes, written with num_classes."""
+    asked = result.asked
+    if result.error is None and result.output_shape == (asked,):
+        return None
+    if result.error is None:
+        got = "x".join(map(str, result.output_shape or ()))
+        message = t("num_classes.wrong", lang, model=model, asked=asked, got=got)
+    else:
+        message = t("num_classes.error", lang, model=model, asked=asked, detail=result.error.detail)
+    classes = next((row for row in reference if row.layer is not None and num_classes in
+                    (row.hparams.get("out_channels"), row.hparams.get("out_features"))), None)
+    if classes is None:
+        example = "nn.Linear(..., num_classes)"
+    else:
+        name = "out_channels" if classes.op == "conv2d" else "out_features"
+        example = describe(replace(classes, hparams={**classes.hparams, name: "num_classes"}))
+    hints = [message, t("num_classes.why", lang), t("num_classes.fix", lang, example=example)]
+    return Finding("num_classes", message, hints, layer=last.layer if last else None, suspect="num_classes")
+
+
+def function_finding(result: FunctionResult | None, *, structure_passed: bool, learner: list[OpRow],
+                     reference_macs: int, reference_bytes: int, model: str, path: str, lang: str, timeout: float,
+                     memory_mb: int, chapter_hint: str) -> Finding | None:
+    """None when the learner's model computes the reference's outputs with the reference's weights."""
+    if result is None:
+        result = FunctionResult(model, "not_run")
+    status = result.status
+    if status == "same":
+        return None
+    if status == "too_big":
+        message = t("function.too_big", lang, model=model, batch=BATCH, megabytes=activation_bytes(tuple(learner)) // 2**20,
+                    limit=memory_mb, ref_megabytes=reference_bytes // 2**20)
+        return Finding("function", message, [message, t("function.slow_why", lang)])
+    if status == "too_costly":
+        message = t("function.too_costly", lang, model=model, gmacs=result.macs / 1e9, ref_gmacs=reference_macs / 1e9,
+                    times=round(result.macs / max(reference_macs, 1)))
+        return Finding("function", message, [message, t("function.slow_why", lang)])
+    if status == "too_slow":
+        message = t("function.too_slow", lang, model=model, seconds=timeout, gmacs=result.macs / 1e9,
+                    ref_gmacs=reference_macs / 1e9)
+        return Finding("function", message, [message, t("function.slow_why", lang)])
+    if status == "error" and result.error is not None:
+        return load_finding(result.error, path, model, lang, memory_mb)
+    if status == "parameters" and structure_passed:
+        message = t("function.parameters", lang, model=model)
+        return Finding("function", message, [message])
+    concat = concat_order_mistakes(learner)
+    if status != "differs" or (not structure_passed and not concat and not result.probabilities):
+        # different outputs are expected while the structure differs: the structure check says why
+        message = t("not_checked", lang, model=model, reason=t("not_checked.structure_first", lang))
+        return Finding("function", message, [message])
+    message = t("function.differs", lang, model=model, diff=result.max_abs_diff, scale=result.scale)
+    if concat:
+        module, joined, expected = concat[0]
+        detail = t("function.concat", lang, module=module, joined=", ".join(joined), expected=", ".join(expected))
+        message = f"{message} {detail}"
+        hints = [message, t("function.why", lang), t("function.concat_fix", lang, expected=", ".join(expected))]
+    elif result.probabilities:
+        hints = [message, t("why.extra_softmax", lang), t("function.softmax", lang)]
+    else:
+        hints = [message, t("function.why", lang), t("function.fix", lang, hint=chapter_hint)]
+    return Finding("function", message, hints)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import formulas as f
+from grader import worked
 from grader.text import LANGS, normalize_lang, t
 
 __all__ = ["KINDS", "Question", "make_question", "parse_answer", "DrillLog", "Entry", "DB_NAME"]
@@ -79,21 +80,19 @@ def _asked(key: str, **facts: object) -> dict[str, str]:
     return {lang: t(key, lang, **facts) for lang in LANGS}
 
 
+def _worked(formula: Callable[..., worked.Worked], *numbers: object, **options: object) -> dict[str, list[str]]:
+    """The worked solution in each language, one step per line (grader.worked)."""
+    return {lang: formula(*numbers, **options, lang=lang).lines() for lang in LANGS}
+
+
 # -- the generators: each draws its facts from rng and returns a Question, or None to draw again -------
 def _conv_output(rng: random.Random, seed: int) -> Question | None:
     w, k, s, p = rng.choice(_SIZES), rng.choice(_KERNELS), rng.choice((1, 1, 2, 4)), rng.choice((0, 0, 1, 2, 3))
     if k > w + 2 * p or (s == 4 and k < 7) or p > k // 2 or (k >= 7 and w < 55):
         return None
     answer = f.conv_output_size(w, k, s, p)
-    inner = w - k + 2 * p
-    en = [
-        "W_out = floor((W_in - K + 2P) / S) + 1",
-        f"= floor(({w} - {k} + 2*{p}) / {s}) + 1",
-        f"= floor({inner} / {s}) + 1",
-        f"= {inner // s} + 1 = {answer}",
-    ]
     return Question("conv_output", seed, {"size": w, "kernel": k, "stride": s, "padding": p}, answer,
-                    _asked("drill.ask.conv_output", k=k, s=s, p=p, w=w), {"en": en, "zh-TW": en})
+                    _asked("drill.ask.conv_output", k=k, s=s, p=p, w=w), _worked(worked.conv_size, w, k, s, p))
 
 
 def _pool_output(rng: random.Random, seed: int) -> Question | None:
@@ -103,62 +102,33 @@ def _pool_output(rng: random.Random, seed: int) -> Question | None:
     if k > w:
         return None
     answer = f.pool_output_size(w, k, s, ceil_mode=ceil)
-    inner = w - k
-    rounding = "ceil" if ceil else "floor"
-    rounded = -(-inner // s) if ceil else inner // s
-    en = [
-        f"W_out = {rounding}((W_in - F) / S) + 1" + ("   (ceil_mode=True)" if ceil else ""),
-        f"= {rounding}(({w} - {k}) / {s}) + 1",
-        f"= {rounding}({inner} / {s}) + 1",
-        f"= {rounded} + 1 = {answer}",
-    ]
     key = "drill.ask.pool_output_ceil" if ceil else "drill.ask.pool_output"
     return Question("pool_output", seed, {"size": w, "kernel": k, "stride": s, "ceil_mode": ceil}, answer,
-                    _asked(key, k=k, s=s, w=w), {"en": en, "zh-TW": en})
+                    _asked(key, k=k, s=s, w=w), _worked(worked.pool_size, w, k, s, ceil=ceil))
 
 
 def _conv_params(rng: random.Random, seed: int) -> Question | None:
     i, o, k = rng.choice(_CHANNELS_IN), rng.choice(_CHANNELS_OUT), rng.choice(_KERNELS)
     bias = rng.random() < 0.8
     answer = f.conv_params(i, o, k, bias=bias)
-    weights = o * i * k * k
-    if bias:
-        en = ["parameters = out * in * K * K + out", f"= {o} * {i} * {k} * {k} + {o}", f"= {weights:,} + {o} = {answer:,}"]
-        zh = ["參數量 = out * in * K * K + out", *en[1:]]
-    else:
-        en = ["parameters = out * in * K * K   (no bias)", f"= {o} * {i} * {k} * {k} = {answer:,}"]
-        zh = ["參數量 = out * in * K * K（無偏差）", *en[1:]]
     key = "drill.ask.conv_params" if bias else "drill.ask.conv_params_no_bias"
     return Question("conv_params", seed, {"in": i, "out": o, "kernel": k, "bias": bias}, answer,
-                    _asked(key, k=k, i=i, o=o), {"en": en, "zh-TW": zh})
+                    _asked(key, k=k, i=i, o=o), _worked(worked.conv_params, i, o, k, bias))
 
 
 def _linear_params(rng: random.Random, seed: int) -> Question | None:
     i, o = rng.choice(_FEATURES_IN), rng.choice(_FEATURES_OUT)
     answer = f.linear_params(i, o)
-    en = ["parameters = in * out + out", f"= {i} * {o} + {o}", f"= {i * o:,} + {o} = {answer:,}"]
     return Question("linear_params", seed, {"in": i, "out": o}, answer, _asked("drill.ask.linear_params", i=i, o=o),
-                    {"en": en, "zh-TW": ["參數量 = in * out + out", *en[1:]]})
+                    _worked(worked.linear_params, i, o))
 
 
 def _receptive_field(rng: random.Random, seed: int) -> Question | None:
     layers = [rng.choice(_RF_LAYERS) for _ in range(rng.choice((2, 3, 3, 4)))]
     answer = f.receptive_field(layers)
-    terms, jumps, jump = [], [], 1
-    for k, s in layers:
-        terms.append(f"({k} - 1) * {jump}")
-        jumps.append(jump)
-        jump *= s
-    values = [(k - 1) * j for (k, _), j in zip(layers, jumps)]
     stack = ", ".join(f"{k}x{k}/{s}" for k, s in layers)
-    en = [
-        "r = 1 + sum of (K_i - 1) * (product of the strides before layer i)",
-        "= 1 + " + " + ".join(terms),
-        "= 1 + " + " + ".join(map(str, values)) + f" = {answer}",
-    ]
-    zh = ["r = 1 + Σ (K_i - 1) * (第 i 層之前所有步長的乘積)", *en[1:]]
     return Question("receptive_field", seed, {"layers": [list(layer) for layer in layers]}, answer,
-                    _asked("drill.ask.receptive_field", stack=stack), {"en": en, "zh-TW": zh})
+                    _asked("drill.ask.receptive_field", stack=stack), _worked(worked.receptive_field, layers))
 
 
 _GENERATORS: dict[str, Callable[[random.Random, int], Question | None]] = {

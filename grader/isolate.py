@@ -11,6 +11,7 @@ answer travels over a pipe the parent reads. Whatever the learner's code does (l
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 import multiprocessing
 import multiprocessing.spawn
@@ -21,16 +22,16 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Outcome", "run_isolated", "warm_up", "DEFAULT_TIMEOUT", "DEFAULT_MEMORY_MB"]
+__all__ = ["Outcome", "run_isolated", "send_stage", "warm_up", "DEFAULT_TIMEOUT", "DEFAULT_MEMORY_MB"]
 
 DEFAULT_TIMEOUT = 20.0  # seconds
 DEFAULT_MEMORY_MB = 3072  # added to the forkserver's own address space
 OUTPUT_CAP_BYTES = 1 << 20  # what the learner's print() calls may write; the rest is dropped
 FILE_CAP_BYTES = 8 << 20  # backstop for output written below Python (C extensions), and for files
-_PRELOAD = ["torch", "grader.probe", "solutions"]
+_PRELOAD = ["torch", "grader.probe", "grader.preload"]
 
 _context: multiprocessing.context.ForkServerContext | None = None
 _context_lock = threading.Lock()
@@ -38,7 +39,10 @@ _context_lock = threading.Lock()
 
 @dataclass
 class Outcome:
-    """``status``: ok | timeout | exit | memory | crash. ``value`` is the child's answer when ok."""
+    """``status``: ok | timeout | exit | memory | crash. ``value`` is the child's answer when ok.
+
+    ``stages`` holds what the child sent with ``send_stage`` before that, in order, whatever the status:
+    a child that timed out in its third stage still delivers the first two."""
 
     status: str
     value: Any = None
@@ -46,6 +50,8 @@ class Outcome:
     signal: int | None = None
     output: str = ""  # the tail of what the child printed
     seconds: float = 0.0
+    stages: list[Any] = field(default_factory=list)
+    peak_mb: float = 0.0  # the child's peak resident memory, when it answered
 
 
 def _get_context() -> multiprocessing.context.ForkServerContext:
@@ -127,7 +133,22 @@ class _CappedWriter(io.TextIOBase):
         return len(text)
 
 
-def _child(target: Callable[..., Any], args: tuple[Any, ...], conn: Any, output_path: str, memory_mb: int) -> None:
+_connection: Any = None  # in the child: the pipe to the parent
+
+
+def send_stage(value: Any) -> None:
+    """In the isolated child: hand ``value`` to the parent now, and start the next stage's time budget.
+
+    A target that works in stages (build and trace, then run) sends each stage's result as soon as it
+    has it, so a stage that is slow, hangs or crashes costs only what comes after it."""
+    if _connection is None:
+        raise RuntimeError("send_stage is for the target of run_isolated, in its child process")
+    _connection.send(("stage", value))
+
+
+def _child(target: Callable[..., Any] | str, args: tuple[Any, ...], conn: Any, output_path: str, memory_mb: int) -> None:
+    global _connection
+    _connection = conn
     # Output: everything the learner prints goes to a capped file, never to the caller's terminal.
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an over-long write fails instead of killing us
     fd = os.open(output_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -142,16 +163,20 @@ def _child(target: Callable[..., Any], args: tuple[Any, ...], conn: Any, output_
     if memory_mb > 0:
         limit = _vm_size_bytes() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    if isinstance(target, str):  # "module:function", imported here so the parent need not import it (torch)
+        module, _, name = target.partition(":")
+        target = getattr(importlib.import_module(module), name)
     try:
         answer = ("ok", target(*args))
     except MemoryError:
         answer = ("memory", None)
     except SystemExit as stop:  # sys.exit() in the learner's code
         answer = ("exit", stop.code if isinstance(stop.code, int) else 1)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     try:
-        conn.send(answer)
+        conn.send((*answer, peak_mb))
     except MemoryError:
-        conn.send(("memory", None))
+        conn.send(("memory", None, peak_mb))
     conn.close()
     sys.stdout.flush()
     os._exit(0)  # skip atexit handlers the learner's code may have registered
@@ -169,12 +194,15 @@ def _tail(path: str, limit: int = 4000) -> str:
 
 
 def run_isolated(
-    target: Callable[..., Any],
+    target: Callable[..., Any] | str,
     *args: Any,
     timeout: float = DEFAULT_TIMEOUT,
     memory_mb: int = DEFAULT_MEMORY_MB,
 ) -> Outcome:
-    """Call ``target(*args)`` (an importable function with picklable arguments and result) in a child."""
+    """Call ``target(*args)`` (an importable function, or its name "module:function", with picklable
+    arguments and result) in a child.
+
+    The child has ``timeout`` seconds; each ``send_stage`` it makes starts a new budget of ``timeout``."""
     import time
 
     context = _get_context()
@@ -187,6 +215,7 @@ def run_isolated(
         start = time.monotonic()
         sender.close()
         answer = None
+        stages: list[Any] = []
         deadline = start + timeout
         while answer is None:
             remaining = deadline - time.monotonic()
@@ -194,12 +223,17 @@ def run_isolated(
                 break
             try:
                 if receiver.poll(min(remaining, 0.5)):
-                    answer = receiver.recv()
+                    message = receiver.recv()
+                    if message[0] == "stage":
+                        stages.append(message[1])
+                        deadline = time.monotonic() + timeout
+                        continue
+                    answer = message
                     break
             except (EOFError, OSError):  # the child died without answering
                 break
             except MemoryError:
-                answer = ("memory", None)
+                answer = ("memory", None, 0.0)
                 break
             if not process.is_alive() and not receiver.poll(0):
                 break
@@ -214,15 +248,16 @@ def run_isolated(
         output = _tail(output_path)
     code = process.exitcode
     if answer is not None:
-        status, value = answer
+        status, value, peak_mb = answer
         if status == "exit":
-            return Outcome("exit", exit_code=value, output=output, seconds=seconds)
-        return Outcome(status, value=value, exit_code=code, output=output, seconds=seconds)
+            return Outcome("exit", exit_code=value, output=output, seconds=seconds, stages=stages, peak_mb=peak_mb)
+        return Outcome(status, value=value, exit_code=code, output=output, seconds=seconds, stages=stages,
+                       peak_mb=peak_mb)
     if timed_out:
-        return Outcome("timeout", output=output, seconds=seconds)
+        return Outcome("timeout", output=output, seconds=seconds, stages=stages)
     memory_words = ("MemoryError", "bad_alloc", "can't allocate memory", "Cannot allocate memory")
     if any(word in output for word in memory_words):
-        return Outcome("memory", exit_code=code, output=output, seconds=seconds)
+        return Outcome("memory", exit_code=code, output=output, seconds=seconds, stages=stages)
     if code is not None and code < 0:
-        return Outcome("crash", signal=-code, output=output, seconds=seconds)
-    return Outcome("exit", exit_code=code, output=output, seconds=seconds)
+        return Outcome("crash", signal=-code, output=output, seconds=seconds, stages=stages)
+    return Outcome("exit", exit_code=code, output=output, seconds=seconds, stages=stages)

@@ -35,6 +35,7 @@ RANDOM_CASES = 50  # chapter 0: random cases per formula in the hidden tests (th
 CELL_TIMEOUT = 120  # seconds per cell when nbgrader executes a notebook; above GRADER_TIMEOUT plus a grading
 GRADER_TIMEOUT = 20  # seconds the learner's code may run in the grader's child, per grading
 MARKER = "Written by `python -m grader nbgrader`"
+_CHECKOUT = Path(__file__).resolve().parent.parent  # the cnn-dojo the kernels import the grader from
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 # The README's last section is about the files and pytest; the notebook says its own.
@@ -279,7 +280,7 @@ c.ClearSolutions.code_stub = {{"python": ""}}
 
 # The kernels nbgrader starts import the grader from the cnn-dojo checkout this course was built from
 # (the same Python must have torch: run nbgrader from cnn-dojo's environment), and grade with the limits.
-CNN_DOJO = {str(root)!r}
+CNN_DOJO = {str(_CHECKOUT)!r}
 os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (CNN_DOJO, os.environ.get("PYTHONPATH")) if p)
 os.environ["CNN_DOJO_TIMEOUT"] = str(GRADER_TIMEOUT)
 os.environ["CNN_DOJO_MEMORY_MB"] = str(GRADER_MEMORY_MB)

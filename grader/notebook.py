@@ -60,13 +60,10 @@ def report(chapter: str, path: str | Path | None = None, *, worksheet: bool = Fa
     return _REPORTS[key]
 
 
-def explain(check: Check, hints: int | None = None) -> str:
+def explain(check: Check, hints: int | None = None, lang: str = "en") -> str:
     """A failed check as the learner reads it: the message, then the hints up to level ``hints``."""
     levels = int(os.environ.get("CNN_DOJO_HINTS", "2")) if hints is None else hints
-    lines = [f"{check.id}: {check.message}"]
-    lines += [f"  hint {level}: {hint}" for level, hint in enumerate(check.hints[:levels], start=1)
-              if hint != check.message]
-    return "\n".join(lines)
+    return check.explain(lang, levels, prefix=f"{check.id}: ")
 
 
 def expect(chapter: str, check_id: str, path: str | Path | None = None, *, cases: int = 0, lang: str = "en") -> None:
@@ -74,7 +71,7 @@ def expect(chapter: str, check_id: str, path: str | Path | None = None, *, cases
     worksheet = check_id.startswith("worksheet.")
     check = report(chapter, path, worksheet=worksheet, cases=cases, lang=lang).check(check_id)
     if not check.passed:
-        raise CheckFailed(explain(check))
+        raise CheckFailed(explain(check, lang=lang))
     print(f"{check.id}: {check.points}/{check.max_points}  {check.message}")
 
 

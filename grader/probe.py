@@ -1,7 +1,13 @@
-"""What runs inside the isolated child: load the learner's file, build, trace, rebuild, run.
+"""What runs inside the isolated child: load the learner's file, then two stages with their own budgets.
 
-Everything here touches learner code; the parent (``grader.pipeline``) only reads the plain-data
-answer and decides. Keep answers JSON-friendly: dicts, lists, strings, numbers.
+    stage 1  build every model on the meta device and trace it (no weights, no arithmetic), build it again
+             with another num_classes                                         -> ChapterProbe
+    stage 2  one model at a time: materialise the reference's weights in the learner's model and run
+             both on the same batch                                            -> FunctionResult
+
+Each stage's result goes to the parent as soon as it is known (``grader.isolate.send_stage``), so a
+model that is merely slow or big still gets its structure verdict. Everything here touches learner code;
+the parent (``grader.pipeline``) reads the typed answers (``grader.protocol``) and decides.
 """
 
 from __future__ import annotations
@@ -10,23 +16,39 @@ import importlib
 import math
 import os
 import random
-import resource
-import traceback
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any, TypeVar
 
 import torch
 from torch import nn
 
-from grader.chapters import Chapter, ModelSpec, get_chapter
-from grader.compare import canonical_branches, rows_from_dicts
-from grader.load import LoadError, closest_name, import_path
-from grader.trace import OpRow, trace
+from grader import formulas
+from grader.chapters import FORMULA_FUNCTIONS, Chapter, ModelSpec, get_chapter
+from grader.compare import activation_bytes, canonical_branches
+from grader.isolate import send_stage
+from grader.load import LoadError, error_info, import_path, missing
+from grader.protocol import (
+    BATCH,
+    ChapterProbe,
+    ErrorInfo,
+    FormulaResult,
+    FunctionResult,
+    NumClassesResult,
+    OpRow,
+    StructureProbe,
+    TraceResult,
+    WorksheetProbe,
+)
+from grader.trace import trace
 
-__all__ = ["probe_chapter", "probe_worksheet", "reference_class", "FUNCTION_SEED", "OTHER_NUM_CLASSES"]
+__all__ = ["probe_chapter", "probe_worksheet", "trace_references", "reference_class", "FUNCTION_SEED",
+           "OTHER_NUM_CLASSES"]
 
 OTHER_NUM_CLASSES = 7  # the num_classes check builds the model again with this
+COSTLY = 20  # a model needing this many times the reference's multiply-accumulates is not run
 FUNCTION_SEED = 0
+T = TypeVar("T")
 
 
 def reference_class(spec: ModelSpec) -> Any:
@@ -34,36 +56,24 @@ def reference_class(spec: ModelSpec) -> Any:
     return getattr(importlib.import_module(module), name)
 
 
-def _learner_frame(error: BaseException, path: str) -> tuple[int | None, str]:
-    """The deepest line of the learner's file in the traceback, and its source text."""
-    line, text = None, ""
-    resolved = str(Path(path).resolve())
-    for frame in traceback.extract_tb(error.__traceback__):
-        if str(Path(frame.filename).resolve()) == resolved:
-            line, text = frame.lineno, (frame.line or "").strip()
-    return line, text
+def _attempt(action: Callable[[], T], path: str, stage: str,
+             partial: list[OpRow] | None = None) -> tuple[T | None, ErrorInfo | None]:
+    """Run learner code: its result, or what it raised. ``sys.exit`` is left to the isolated child, which
+    reports it as an exit; anything else the learner's code may raise becomes an ErrorInfo. ``partial``
+    receives the rows a trace recorded before the error (trace() attaches them to the exception)."""
+    try:
+        return action(), None
+    except SystemExit:
+        raise
+    except LoadError as error:  # the file itself: a syntax error, or no such file
+        return None, error.info
+    except BaseException as error:  # noqa: BLE001 - learner code may raise anything
+        if partial is not None:
+            partial[:] = getattr(error, "partial_rows", None) or partial
+        return None, error_info(error, path, stage)
 
 
-def _error(kind: str, error: BaseException, path: str, **extra: Any) -> dict[str, Any]:
-    line, text = _learner_frame(error, path)
-    message = str(error).strip() or type(error).__name__
-    return {"ok": False, "kind": kind, "exc_type": type(error).__name__, "message": message[:2000],
-            "line": line, "source": text, **extra}
-
-
-def _classify(error: BaseException) -> str:
-    if isinstance(error, NotImplementedError):
-        return "not_implemented"
-    if isinstance(error, MemoryError) or "can't allocate memory" in str(error):
-        return "memory"
-    return "error"
-
-
-def _rows(result_rows: list[OpRow]) -> list[dict[str, Any]]:
-    return [row.to_dict() for row in result_rows]
-
-
-def _build(cls: type, spec: ModelSpec, device: str, num_classes: int | None = None) -> nn.Module:
+def _build(cls: Any, spec: ModelSpec, device: str, num_classes: int | None = None) -> nn.Module:
     kwargs = dict(spec.kwargs)
     if num_classes is not None:
         kwargs["num_classes"] = num_classes
@@ -76,37 +86,49 @@ def _build(cls: type, spec: ModelSpec, device: str, num_classes: int | None = No
     return model.float()
 
 
-def _trace_model(cls: type, spec: ModelSpec, path: str, num_classes: int | None = None) -> tuple[nn.Module | None, dict[str, Any]]:
-    """Build on the meta device and trace; if the meta run fails, try a real CPU run for torch's usual
-    error message (and for learner code that needs real values)."""
-    try:
-        model = _build(cls, spec, "meta", num_classes)
-    except BaseException as error:  # noqa: BLE001 - learner code may raise anything
-        if isinstance(error, SystemExit):
-            raise
-        return None, _error("not_module" if "not an nn.Module" in str(error) else _classify(error), error, path, stage="build")
-    try:
-        result = trace(model, spec.input_shape)
-        return model, {"ok": True, "device": "meta", **result.to_dict()}
-    except BaseException as error:  # noqa: BLE001
-        if isinstance(error, SystemExit):
-            raise
-        meta_error = error
-    try:
-        cpu_model = _build(cls, spec, "cpu", num_classes)
-        result = trace(cpu_model, spec.input_shape)
-        return cpu_model, {"ok": True, "device": "cpu", **result.to_dict()}
-    except BaseException as error:  # noqa: BLE001
-        if isinstance(error, SystemExit):
-            raise
-        partial = getattr(error, "partial_rows", None) or getattr(meta_error, "partial_rows", None) or []
-        return None, _error(_classify(error), error, path, stage="forward", rows=_rows(partial))
+def _unused(model: nn.Module, rows: list[OpRow]) -> tuple[str, ...]:
+    used = {name for row in rows for name in row.param_names}
+    return tuple(name for name, _ in model.named_parameters() if name not in used)
 
 
-def _use_order(model: nn.Module, rows: list[dict[str, Any]]) -> list[tuple[str, nn.Parameter]]:
-    return [(name, model.get_parameter(name)) for row in rows for name in row["param_names"]]
+def _trace_model(cls: Any, spec: ModelSpec, path: str, num_classes: int | None = None) -> TraceResult:
+    """Build on the meta device and trace; if the meta run fails, build on the CPU and trace again, for
+    torch's usual error message (and for learner code that needs real values)."""
+    model, error = _attempt(lambda: _build(cls, spec, "meta", num_classes), path, "build")
+    if error is not None:
+        kind = "not_module" if "not an nn.Module" in error.detail else None
+        return TraceResult(rows=(), error=replace(error, kind=kind) if kind else error)
+    partial: list[OpRow] = []
+    traced, meta_error = _attempt(lambda: trace(model, spec.input_shape, batch_size=BATCH), path, "forward", partial)
+    if traced is None:
+        model, error = _attempt(lambda: _build(cls, spec, "cpu", num_classes), path, "build")
+        if model is not None:
+            traced, error = _attempt(lambda: trace(model, spec.input_shape, batch_size=BATCH), path, "forward", partial)
+        if traced is None:
+            return TraceResult(rows=tuple(partial), error=error or meta_error)
+    rows = list(traced.rows)
+    return TraceResult(rows=tuple(rows), total_params=traced.total_params, output_shape=tuple(traced.output_shape),
+                       unused_params=_unused(model, rows))
 
 
+def _structure(module: Any, spec: ModelSpec, path: str) -> tuple[StructureProbe, Any]:
+    """Stage 1 for one model: find the class, build and trace it, build it again with other classes."""
+    cls = getattr(module, spec.class_name, None)
+    if cls is None:
+        return StructureProbe(spec.label, error=missing(module, spec.class_name)), None
+    is_module_class = isinstance(cls, type) and issubclass(cls, nn.Module)
+    is_builder = spec.bonus and callable(cls) and not isinstance(cls, type)  # make_vgg(cfg) returns a module
+    if not (is_module_class or is_builder):
+        return StructureProbe(spec.label, error=ErrorInfo("not_module", type(cls).__name__, stage="build")), None
+    traced = _trace_model(cls, spec, path)
+    other = None
+    if spec.num_classes is not None:
+        again = _trace_model(cls, spec, path, num_classes=OTHER_NUM_CLASSES)
+        other = NumClassesResult(OTHER_NUM_CLASSES, again.output_shape if again.error is None else None, again.error)
+    return StructureProbe(spec.label, trace=traced, num_classes=other), cls
+
+
+# -- stage 2: the function check ----------------------------------------------------------------------
 _BLOCK = 4_194_301  # a prime, so rows of a weight matrix start at different places in the block
 
 
@@ -122,23 +144,34 @@ def _tiled(block: torch.Tensor, offset: int, shape: torch.Size, scale: float) ->
     return out.view(shape)
 
 
-def _function_check(cls: type, spec: ModelSpec, path: str, learner_rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Give the learner's model the reference's weights, matched in the order the forward pass uses
-    them, and compare outputs in eval mode on the same input."""
+def _use_order(model: nn.Module, rows: list[OpRow]) -> list[tuple[str, nn.Parameter]]:
+    return [(name, model.get_parameter(name)) for row in rows for name in row.param_names]
+
+
+def _function(cls: Any, spec: ModelSpec, path: str, learner_rows: tuple[OpRow, ...],
+              reference_rows: tuple[OpRow, ...], memory_bytes: int) -> FunctionResult:
+    """Give the learner's model the reference's weights, matched in the order the forward pass uses them,
+    and compare outputs in eval mode on the same input."""
+    macs = sum(row.macs for row in learner_rows)
+    if memory_bytes and activation_bytes(learner_rows) > memory_bytes // 2:
+        return FunctionResult(spec.label, "too_big", macs=macs)
+    if macs > COSTLY * sum(row.macs for row in reference_rows):
+        # its shapes cannot be the reference's, so its outputs could not match: not worth minutes of CPU
+        return FunctionResult(spec.label, "too_costly", macs=macs)
     reference = _build(reference_class(spec), spec, "meta")
-    reference_trace = trace(reference, spec.input_shape)
-    reference_rows = reference_trace.to_dict()["rows"]
     # parameters in use order, with parallel branches in the reference's order (see canonical_branches)
-    learner_rows = [row.to_dict() for row in canonical_branches(rows_from_dicts(learner_rows), reference_trace.rows)]
-    learner = _build(cls, spec, "meta")
-    ref_params, learner_params = _use_order(reference, reference_rows), _use_order(learner, learner_rows)
-    ref_shapes = [tuple(p.shape) for _, p in ref_params]
-    learner_shapes = [tuple(p.shape) for _, p in learner_params]
-    if ref_shapes != learner_shapes:
-        return {"ran": False, "reason": "parameters", "ref_shapes": ref_shapes[:50], "learner_shapes": learner_shapes[:50]}
+    ordered = canonical_branches(list(learner_rows), list(reference_rows))
+    learner, error = _attempt(lambda: _build(cls, spec, "meta"), path, "build")
+    if learner is None:
+        return FunctionResult(spec.label, "error", error=error, macs=macs)
+    ref_params, learner_params = _use_order(reference, list(reference_rows)), _use_order(learner, ordered)
+    if [tuple(p.shape) for _, p in ref_params] != [tuple(p.shape) for _, p in learner_params]:
+        return FunctionResult(spec.label, "parameters", macs=macs)
     if any(buffer.is_meta for buffer in learner.buffers()):
-        learner = _build(cls, spec, "cpu")  # buffers have values that meta tensors cannot hold
-        learner_params = _use_order(learner, learner_rows)
+        learner, error = _attempt(lambda: _build(cls, spec, "cpu"), path, "build")  # buffers need real values
+        if learner is None:
+            return FunctionResult(spec.label, "error", error=error, macs=macs)
+        learner_params = _use_order(learner, ordered)
     generator = torch.Generator().manual_seed(FUNCTION_SEED)
     # One block of random numbers, of prime length, tiled into every parameter from a running offset:
     # as random-looking as fresh numbers for this purpose (no two filters or rows alike) but a memory
@@ -154,37 +187,42 @@ def _function_check(cls: type, spec: ModelSpec, path: str, learner_rows: list[di
         for model, name in ((reference, ref_name), (learner, learner_name)):
             owner, _, attr = name.rpartition(".")
             model.get_submodule(owner)._parameters[attr] = shared
-    x = torch.randn((2, *spec.input_shape), generator=generator)
+    x = torch.randn((BATCH, *spec.input_shape), generator=generator)
     reference.eval()
     learner.eval()
     with torch.no_grad():
         expected = reference(x)
-        actual = learner(x.clone())
+        actual, error = _attempt(lambda: learner(x.clone()), path, "function")
+    if error is not None:
+        return FunctionResult(spec.label, "error", error=error, macs=macs)
     if not isinstance(actual, torch.Tensor):
-        return {"ran": True, "ok": False, "reason": "not_tensor", "type": type(actual).__name__}
+        return FunctionResult(spec.label, "not_tensor", output_type=type(actual).__name__, macs=macs)
     if actual.shape != expected.shape:
-        return {"ran": True, "ok": False, "reason": "shape", "shape": list(actual.shape)}
+        return FunctionResult(spec.label, "shape", macs=macs)
     actual = actual.to(expected.dtype)
     difference = float((actual - expected).abs().max())
     scale = float(expected.abs().max())
-    ok = difference <= 1e-4 * scale + 1e-6
-    result: dict[str, Any] = {"ran": True, "ok": ok, "max_abs_diff": difference, "scale": scale}
-    if not ok and actual.dim() == 2:  # class scores that sum to 1: a softmax at the end
-        result["probabilities"] = bool(torch.allclose(actual.sum(dim=1), torch.ones(actual.shape[0]), atol=1e-4))
-    return result
+    if difference <= 1e-4 * scale + 1e-6:
+        return FunctionResult(spec.label, "same", difference, scale, macs=macs)
+    # class scores that sum to 1: a softmax at the end
+    probabilities = actual.dim() == 2 and bool(torch.allclose(actual.sum(dim=1), torch.ones(actual.shape[0]), atol=1e-4))
+    return FunctionResult(spec.label, "differs", difference, scale, probabilities, macs=macs)
 
 
 # -- chapter 0: the learner's formula functions against ours -------------------------------------------
-def _formula_cases(rng: random.Random, hidden: int) -> dict[str, list[tuple[Any, ...]]]:
-    from grader import formulas as f
+_EXPECTED: dict[str, Callable[..., int]] = {
+    "conv_output_size": formulas.conv_output_size,
+    "pool_output_size": formulas.pool_output_size,
+    "conv_params": formulas.conv_params,
+    "linear_params": formulas.linear_params,
+    "receptive_field": formulas.receptive_field,
+}
 
-    cases: dict[str, list[tuple[Any, ...]]] = {
-        "conv_output_size": [(224, 11, 4, 2), (55, 5, 1, 2), (13, 3, 1, 1), (32, 5, 1, 0), (224, 7, 2, 3), (28, 3, 1, 0)],
-        "pool_output_size": [(55, 3, 2, 0), (28, 2, 2, 0), (112, 3, 2, 1), (13, 3, 2, 0), (7, 7, 1, 0)],
-        "conv_params": [(1, 6, 5), (3, 96, 11), (512, 512, 3), (192, 64, 1), (3, 64, 7)],
-        "linear_params": [(400, 120), (9216, 4096), (4096, 1000), (84, 10)],
-        "receptive_field": [([(3, 1), (3, 1)],), ([(3, 1)] * 3,), ([(11, 4), (3, 2), (5, 1)],), ([(7, 2), (3, 2)],)],
-    }
+
+def formula_cases(chapter: Chapter, hidden: int, seed: int | None) -> dict[str, list[tuple[Any, ...]]]:
+    """The chapter's fixed cases, then ``hidden`` random ones per function, each with its answer."""
+    rng = random.Random(seed)
+    cases = {name: [tuple(case) for case in chapter.formula_cases.get(name, ())] for name in FORMULA_FUNCTIONS}
     for _ in range(hidden):
         size, kernel, stride = rng.randint(5, 300), rng.randint(1, 11), rng.randint(1, 4)
         padding = rng.randint(0, kernel // 2)
@@ -194,41 +232,23 @@ def _formula_cases(rng: random.Random, hidden: int) -> dict[str, list[tuple[Any,
         cases["conv_params"].append((rng.randint(1, 512), rng.randint(1, 512), rng.choice([1, 3, 5, 7, 11])))
         cases["linear_params"].append((rng.randint(1, 10000), rng.randint(1, 5000)))
         cases["receptive_field"].append(([(rng.choice([1, 3, 5, 7]), rng.randint(1, 2)) for _ in range(rng.randint(1, 5))],))
-    expected = {
-        "conv_output_size": lambda s, k, st, p: f.conv_output_size(s, k, st, p),
-        "pool_output_size": lambda s, k, st, p: f.pool_output_size(s, k, st, p),
-        "conv_params": f.conv_params,
-        "linear_params": f.linear_params,
-        "receptive_field": f.receptive_field,
-    }
-    return {name: [(*args, expected[name](*args)) for args in items] for name, items in cases.items()}
+    return {name: [(*args, _EXPECTED[name](*args)) for args in items] for name, items in cases.items()}
 
 
-def _probe_formulas(module: Any, path: str, hidden: int, seed: int | None) -> dict[str, Any]:
-    rng = random.Random(seed)
-    functions: dict[str, Any] = {}
-    for name, cases in _formula_cases(rng, hidden).items():
-        function = getattr(module, name, None)
-        if function is None:
-            functions[name] = {"ok": False, "kind": "missing_class", "message": f"no function named {name}",
-                               "suggestion": closest_name(name, [n for n in vars(module) if not n.startswith("_")])}
-            continue
-        entry: dict[str, Any] = {"ok": True, "cases": len(cases)}
-        for *args, want in cases:
-            try:
-                got = function(*args)
-            except BaseException as error:  # noqa: BLE001
-                if isinstance(error, SystemExit):
-                    raise
-                entry = _error(_classify(error), error, path, args=repr(args), expected=want)
-                break
-            if got != want:
-                entry = {"ok": False, "kind": "formula", "args": repr(tuple(args)), "expected": want, "got": repr(got)}
-                break
-        functions[name] = entry
-    return {"functions": functions}
+def _formula(module: Any, name: str, cases: list[tuple[Any, ...]], path: str) -> FormulaResult:
+    function = getattr(module, name, None)
+    if function is None:
+        return FormulaResult(name, error=missing(module, name, classes=False))
+    for *args, want in cases:
+        got, error = _attempt(lambda args=args: function(*args), path, "call")
+        if error is not None:
+            return FormulaResult(name, error=error, args=repr(tuple(args)), expected=want)
+        if got != want:
+            return FormulaResult(name, args=repr(tuple(args)), expected=want, got=repr(got))
+    return FormulaResult(name, cases=len(cases))
 
 
+# -- the targets the parent runs in the isolated child -------------------------------------------------
 def _threads() -> int:
     """All cores on an idle machine; one on a busy one, where OpenMP's spinning threads make small
     tensor ops ten times slower (GoogLeNet's check: 12 s with two threads at load 5, 1.2 s with one)."""
@@ -240,55 +260,26 @@ def _threads() -> int:
     return cores if load < cores - 0.5 else 1
 
 
-def probe_chapter(chapter_id: str, path: str, hidden_cases: int = 50, seed: int | None = None,
-                  bonus: bool = False) -> dict[str, Any]:
-    """Load ``path`` and probe every model of the chapter. Runs in the isolated child."""
-    chapter: Chapter = get_chapter(chapter_id)
+def probe_chapter(chapter_id: str, path: str, references: dict[str, tuple[OpRow, ...]], hidden_cases: int = 50,
+                  seed: int | None = None, bonus: bool = False, memory_mb: int = 0) -> None:
+    """Load ``path`` and probe every model of the chapter, sending stage 1 (a ChapterProbe), then one
+    FunctionResult per model that traced. ``references``: each model's reference rows, by label."""
+    chapter = get_chapter(chapter_id)
     torch.set_num_threads(_threads())
-    try:
-        module = import_path(path)
-    except LoadError as error:
-        return {"load": {"ok": False, "kind": error.kind, "message": str(error), "line": error.line}}
-    except BaseException as error:  # noqa: BLE001
-        if isinstance(error, SystemExit):
-            raise
-        kind = "import" if isinstance(error, ImportError) else _classify(error)
-        return {"load": _error(kind, error, path, stage="import")}
+    module, error = _attempt(lambda: import_path(path), path, "import")
+    if module is None:
+        send_stage(ChapterProbe(error=error))
+        return
     torch.set_default_dtype(torch.float32)
-    answer: dict[str, Any] = {"load": {"ok": True}, "models": {}}
     if not chapter.models:
-        answer.update(_probe_formulas(module, path, hidden_cases, seed))
-        return answer
-    for spec in chapter.models + (chapter.bonus if bonus else ()):
-        answer["models"][spec.label] = _probe_model(module, spec, path)
-    answer["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # for the benchmarks
-    return answer
-
-
-def _probe_model(module: Any, spec: ModelSpec, path: str) -> dict[str, Any]:
-    cls = getattr(module, spec.class_name, None)
-    if cls is None:
-        classes = [n for n, v in vars(module).items() if isinstance(v, type) and not n.startswith("_")]
-        return {"load": {"ok": False, "kind": "missing_class", "suggestion": closest_name(spec.class_name, classes),
-                         "classes": classes}}
-    is_module_class = isinstance(cls, type) and issubclass(cls, nn.Module)
-    is_builder = spec.bonus and callable(cls) and not isinstance(cls, type)  # make_vgg(cfg) returns a module
-    if not (is_module_class or is_builder):
-        return {"load": {"ok": False, "kind": "not_module", "type": type(cls).__name__}}
-    answer: dict[str, Any] = {"load": {"ok": True}}
-    _, answer["trace"] = _trace_model(cls, spec, path)
-    if spec.num_classes is not None:
-        _, other = _trace_model(cls, spec, path, num_classes=OTHER_NUM_CLASSES)
-        answer["num_classes"] = {"ok": other.get("ok", False), "asked": OTHER_NUM_CLASSES,
-                                 "output_shape": other.get("output_shape"), "error": None if other.get("ok") else other}
-    if answer["trace"].get("ok") and "function" in spec.checks:
-        try:
-            answer["function"] = _function_check(cls, spec, path, answer["trace"]["rows"])
-        except BaseException as error:  # noqa: BLE001
-            if isinstance(error, SystemExit):
-                raise
-            answer["function"] = {"ran": True, **_error(_classify(error), error, path, stage="function")}
-    return answer
+        cases = formula_cases(chapter, hidden_cases, seed)
+        send_stage(ChapterProbe(formulas=tuple(_formula(module, name, cases[name], path) for name in FORMULA_FUNCTIONS)))
+        return
+    found = [(spec, *_structure(module, spec, path)) for spec in chapter.specs(bonus)]
+    send_stage(ChapterProbe(models=tuple(probe for _, probe, _ in found)))
+    for spec, probe, cls in found:
+        if "function" in spec.checks and probe.trace is not None and probe.trace.error is None:
+            send_stage(_function(cls, spec, path, probe.trace.rows, references[spec.label], memory_mb * 2**20))
 
 
 def _plain(value: Any) -> Any:
@@ -302,18 +293,25 @@ def _plain(value: Any) -> Any:
     return repr(value)[:200]
 
 
-def probe_worksheet(path: str, names: list[str]) -> dict[str, Any]:
+def probe_worksheet(path: str, names: list[str]) -> WorksheetProbe:
     """Import the learner's worksheet and read its blanks. Runs in the isolated child."""
-    try:
-        module = import_path(path)
-    except LoadError as error:
-        return {"load": {"ok": False, "kind": error.kind, "message": str(error), "line": error.line}}
-    except BaseException as error:  # noqa: BLE001
-        if isinstance(error, SystemExit):
-            raise
-        kind = "import" if isinstance(error, ImportError) else _classify(error)
-        return {"load": _error(kind, error, path, stage="import")}
-    missing = object()
-    values = {name: getattr(module, name, missing) for name in names}
-    return {"load": {"ok": True}, "values": {n: _plain(v) for n, v in values.items() if v is not missing},
-            "missing": [n for n, v in values.items() if v is missing]}
+    module, error = _attempt(lambda: import_path(path), path, "import")
+    if module is None:
+        return WorksheetProbe(error=error)
+    values = {name: _plain(getattr(module, name)) for name in names if hasattr(module, name)}
+    return WorksheetProbe(values=values, missing=tuple(name for name in names if not hasattr(module, name)))
+
+
+def trace_references(specs: dict[str, ModelSpec], zoo: list[str]) -> dict[str, tuple[tuple[OpRow, ...], int, tuple[int, ...]]]:
+    """Every reference model traced on the meta device: (rows, total parameters, output shape) by key."""
+    import solutions
+
+    traced = {}
+    for key, spec in specs.items():
+        result = trace(_build(reference_class(spec), spec, "meta"), spec.input_shape)
+        traced[key] = (tuple(result.rows), result.total_params, tuple(result.output_shape))
+    for name in zoo:
+        info = solutions.get_model_info(name)
+        result = trace(info.build(device="meta"), info.input_shape)
+        traced[name] = (tuple(result.rows), result.total_params, tuple(result.output_shape))
+    return traced

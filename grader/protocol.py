@@ -2,7 +2,10 @@
 parent (the CLI, the app, the notebooks) reads the child's answer without it.
 
     OpRow          one operation of a traced forward pass
-    ErrorInfo      an exception in the learner's code: its kind, where (file, line, source), torch's words
+    ErrorInfo      an exception in the learner's code: its kind, where (line, source), the exception's own words
+    ChapterProbe   stage 1: the file imported, each model built and traced on the meta device
+    FunctionResult stage 2, one per model: the model run with the reference's weights
+    WorksheetProbe the blanks of a worksheet
 """
 
 from __future__ import annotations
@@ -10,9 +13,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["OpRow", "WEIGHT_OPS"]
+__all__ = ["OpRow", "WEIGHT_OPS", "BATCH", "ErrorInfo", "TraceResult", "NumClassesResult", "StructureProbe",
+           "FunctionResult", "FormulaResult", "ChapterProbe", "WorksheetProbe"]
 
 WEIGHT_OPS = ("conv2d", "linear")  # the "weight layers" counted as a network's depth
+BATCH = 2  # the batch the child traces and runs: a model that only works for one image is caught
 
 
 @dataclass(frozen=True)
@@ -49,3 +54,99 @@ class OpRow:
             module_type=data.get("module_type", ""), layer=data.get("layer"),
             param_names=tuple(data.get("param_names", ())), inputs=tuple(data.get("inputs", ())),
         )
+
+
+@dataclass(frozen=True)
+class ErrorInfo:
+    """An exception raised by the learner's code (or a file that could not be read), as the child saw it."""
+
+    kind: str  # syntax | import | missing_class | not_module | not_implemented | no_forward | error | memory
+    exc_type: str = ""
+    detail: str = ""  # the exception's own words (Python's or torch's), never reformatted
+    line: int | None = None  # the last line of the learner's file in the traceback
+    source: str = ""  # the text of that line
+    stage: str = ""  # import | build | forward | function
+    suggestion: str | None = None  # missing_class: the closest name the file defines
+
+
+@dataclass(frozen=True)
+class TraceResult:
+    """The learner's model traced on the meta device (or the CPU when the meta run failed)."""
+
+    rows: tuple[OpRow, ...]  # every op that ran; when ``error`` is set, those before it
+    total_params: int = 0
+    output_shape: tuple[int, ...] = ()
+    output_type: str = "Tensor"  # what forward returned: Tensor, tuple, list, dict, NoneType, ...
+    unused_params: tuple[str, ...] = ()  # parameters the forward pass never used, by name
+    error: ErrorInfo | None = None  # building or the forward pass raised
+
+
+@dataclass(frozen=True)
+class NumClassesResult:
+    """The model built again with another ``num_classes``."""
+
+    asked: int
+    output_shape: tuple[int, ...] | None = None
+    error: ErrorInfo | None = None
+
+
+@dataclass(frozen=True)
+class StructureProbe:
+    """Stage 1 for one model: found, built and traced on the meta device (no weights, no arithmetic)."""
+
+    model: str  # the spec's label
+    error: ErrorInfo | None = None  # the class is missing or not an nn.Module: nothing else was tried
+    trace: TraceResult | None = None
+    num_classes: NumClassesResult | None = None
+
+
+@dataclass(frozen=True)
+class FunctionResult:
+    """Stage 2 for one model: the learner's model run with the reference's weights.
+
+    ``status``: same | differs | parameters (its weights do not have the reference's shapes) | shape |
+    not_tensor | error | too_big (not run: it would not fit in the memory limit) | too_costly (not run: it
+    needs many times the reference's operations) | too_slow (it did not finish within the time limit)."""
+
+    model: str
+    status: str
+    max_abs_diff: float = 0.0
+    scale: float = 0.0
+    probabilities: bool = False  # the outputs sum to 1 for every image: a softmax at the end
+    output_type: str = ""
+    error: ErrorInfo | None = None
+    macs: int = 0  # the learner's multiply-accumulates per image, for too_big / too_slow
+
+
+@dataclass(frozen=True)
+class FormulaResult:
+    """Chapter 0: one of the learner's formula functions against grader.formulas."""
+
+    name: str
+    cases: int = 0
+    error: ErrorInfo | None = None  # missing, not started, or raised
+    args: str = ""  # the first case it got wrong (or raised on)
+    expected: Any = None
+    got: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and not self.args
+
+
+@dataclass(frozen=True)
+class ChapterProbe:
+    """Stage 1 for a chapter's file: the file imported (or why not), and each model's structure probe."""
+
+    error: ErrorInfo | None = None
+    models: tuple[StructureProbe, ...] = ()
+    formulas: tuple[FormulaResult, ...] = ()
+
+
+@dataclass(frozen=True)
+class WorksheetProbe:
+    """The learner's worksheet blanks, read as plain values (numbers, tuples, None; anything else as repr)."""
+
+    error: ErrorInfo | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    missing: tuple[str, ...] = ()

@@ -1,4 +1,5 @@
-"""The grader's answer: a Report of Checks. Renderers (terminal, JSON, app, notebooks) only render it."""
+"""The grader's answer: a Report of Checks, with every fact a renderer shows. Renderers (terminal, JSON,
+app, notebooks) only render it: none of them parses a message or compares two traces again."""
 
 from __future__ import annotations
 
@@ -6,11 +7,15 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Check", "Report", "KINDS"]
+from grader.compare import Step, weight_depth
+from grader.protocol import OpRow
+from grader.text import t
+
+__all__ = ["Check", "Report", "ModelView", "KINDS"]
 
 KINDS = (
-    "syntax", "import", "missing_class", "not_module", "not_implemented", "error", "timeout", "exit", "memory",
-    "shape", "params", "layer_type", "missing_layer", "extra_layer", "activation", "pooling", "function",
+    "syntax", "import", "missing_class", "not_module", "not_implemented", "no_forward", "error", "timeout", "exit",
+    "memory", "shape", "params", "layer_type", "missing_layer", "extra_layer", "activation", "pooling", "function",
     "num_classes", "formula", "worksheet",
 )
 
@@ -30,23 +35,59 @@ class Check:
     line: int | None = None  # in the learner's file, when known
     variant: str | None = None  # a well-known variant recognised in the learner's model
 
+    def explain(self, lang: str, levels: int, *, prefix: str = "", of_total: bool = False) -> str:
+        """The check as the learner reads it: its message, then its hints up to level ``levels`` ("hint 2:",
+        or with ``of_total`` "hint 2/3:")."""
+        lines = [f"{prefix}{self.message}"]
+        for level, hint in enumerate(self.hints[:levels], start=1):
+            if hint != self.message:
+                label = t("report.hint", lang, level=f"{level}/{len(self.hints)}" if of_total else level)
+                lines.append(f"  {label} {hint}")
+        return "\n".join(lines)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "passed": self.passed, "points": self.points, "max_points": self.max_points,
             "kind": self.kind, "layer": self.layer, "suspect": self.suspect, "message": self.message,
-            "hints": list(self.hints),
+            "hints": list(self.hints), "line": self.line, "variant": self.variant,
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class ModelView:
-    """What the app draws for one model: both traces and how they line up (not part of the JSON)."""
+    """What the app draws for one model: both traces, how they line up (each step's ``kind``: same,
+    changed, missing, extra), the first divergence, and each model's depth."""
 
     name: str
-    reference_rows: list[Any]
-    learner_rows: list[Any]
-    steps: list[Any]
-    divergence: int | None  # index into steps
+    reference_rows: tuple[OpRow, ...]
+    learner_rows: tuple[OpRow, ...] = ()  # as far as they ran, when the forward pass raised
+    steps: tuple[Step, ...] = ()  # empty when the learner's model did not trace to the end
+    divergence: int | None = None  # index into steps
+
+    @property
+    def reference_depth(self) -> int:
+        return weight_depth(list(self.reference_rows))
+
+    @property
+    def learner_depth(self) -> int:
+        return weight_depth(list(self.learner_rows))
+
+    def learner_index(self) -> tuple[int | None, bool]:
+        """The learner row at the divergence, and whether a layer is missing there (then the index is of the
+        learner's next row, the place the missing layer should go before)."""
+        return self._index(learner=True)
+
+    def reference_index(self) -> tuple[int | None, bool]:
+        """The reference row at the divergence, and whether the learner has an extra layer there (then the
+        index is of the reference's next row)."""
+        return self._index(learner=False)
+
+    def _index(self, learner: bool) -> tuple[int | None, bool]:
+        if self.divergence is None or self.divergence >= len(self.steps):
+            return None, False
+        side = (lambda step: step.learner) if learner else (lambda step: step.reference)
+        index = sum(1 for step in self.steps[: self.divergence] if side(step) is not None)
+        return index, side(self.steps[self.divergence]) is None
 
 
 @dataclass
@@ -87,8 +128,8 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "chapter": self.chapter, "passed": self.passed, "score": self.score, "max_score": self.max_score,
-            "checks": [check.to_dict() for check in self.checks],
+            "chapter": self.chapter, "path": self.path, "passed": self.passed, "score": self.score,
+            "max_score": self.max_score, "checks": [check.to_dict() for check in self.checks],
         }
 
     def to_json(self) -> str:
@@ -97,12 +138,13 @@ class Report:
     def render_text(self, hints: int = 1, color: bool = False) -> str:
         """The terminal view: one line per check, then the hints of failed checks up to level ``hints``."""
         green, red, dim, reset = ("\033[32m", "\033[31m", "\033[2m", "\033[0m") if color else ("", "", "", "")
+        lang = self.lang
         lines = [f"{self.chapter}: {self.score}/{self.max_score}"]
         previous = None
         for check in self.checks:
-            mark = f"{green}PASS{reset}" if check.passed else f"{red}FAIL{reset}"
+            mark = f"{green}{t('report.pass', lang)}{reset}" if check.passed else f"{red}{t('report.fail', lang)}{reset}"
             if not check.passed and check.message == previous:  # one cause, several checks: say it once
-                lines.append(f"  {mark} {check.id} ({check.points}/{check.max_points})  {dim}(same as above){reset}")
+                lines.append(f"  {mark} {check.id} ({check.points}/{check.max_points})  {dim}{t('report.same', lang)}{reset}")
                 continue
             lines.append(f"  {mark} {check.id} ({check.points}/{check.max_points})  {check.message}")
             if not check.passed:
@@ -111,5 +153,8 @@ class Report:
                     if hint == check.message:
                         continue
                     hint = hint.replace("\n", "\n" + " " * 15)
-                    lines.append(f"       {dim}hint {level}:{reset} {hint}")
+                    lines.append(f"       {dim}{t('report.hint', lang, level=level)}{reset} {hint}")
+        if self.output.strip() and not self.passed:  # what the learner's code printed: their own debugging
+            lines.append(f"  {dim}{t('report.output', lang)}{reset}")
+            lines += [f"    {line}" for line in self.output.strip().splitlines()[-20:]]
         return "\n".join(lines)

@@ -14,6 +14,7 @@ import pytest
 
 from grader.chapters import get_chapter
 from grader.report import Check, Report
+from grader.text import default_lang
 from grader.worksheets import WORKSHEETS
 
 __all__ = ["ChapterTests"]
@@ -23,7 +24,7 @@ class ChapterTests:
     def __init__(self, chapter: str, test_file: str) -> None:
         self.chapter = get_chapter(chapter)
         self.folder = Path(test_file).resolve().parent
-        self.lang = os.environ.get("CNN_DOJO_LANG", "en")
+        self.lang = default_lang()
         self.hints = int(os.environ.get("CNN_DOJO_HINTS", "2"))
 
     # the ids are known from the chapter's declaration, so pytest can list the tests before grading
@@ -53,10 +54,7 @@ class ChapterTests:
         return grade_worksheet(self.chapter.id, self.folder / "worksheet.py", self.lang)
 
     def _explain(self, check: Check) -> str:
-        lines = [check.message]
-        lines += [f"  hint {level}: {hint}" for level, hint in enumerate(check.hints[: self.hints], start=1)
-                  if hint != check.message]
-        return "\n".join(lines)
+        return check.explain(self.lang, self.hints)
 
     def expect(self, check_id: str) -> None:
         report = self.worksheet if check_id.startswith("worksheet.") else self.report

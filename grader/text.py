@@ -10,13 +10,14 @@ are declared here once; ``CNN_DOJO_LANG`` picks the default for every command an
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
 from grader.texts import app, course, drill
 from grader.texts import grader as grader_texts
 
-__all__ = ["LANGS", "LANG_NAMES", "TEXTS", "Bilingual", "t", "normalize_lang", "default_lang", "op_label", "a_label"]
+__all__ = ["LANGS", "LANG_NAMES", "TEXTS", "Bilingual", "t", "normalize_lang", "default_lang", "op_label", "a_label", "width", "pad"]
 
 LANGS = ("en", "zh-TW")
 LANG_NAMES = {"en": "English", "zh-TW": "繁體中文"}
@@ -79,3 +80,13 @@ def a_label(op: str, lang: str = "en") -> str:
     if normalize_lang(lang) != "en":
         return label
     return ("an " if label[:1].lower() in "aeiou" or label.startswith("fc ") else "a ") + label
+
+
+def width(text: str) -> int:
+    """Columns a terminal gives ``text``: CJK characters (and full-width punctuation) take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in text)
+
+
+def pad(text: str, columns: int) -> str:
+    """``text`` padded with spaces to ``columns`` terminal columns (str.ljust counts characters)."""
+    return text + " " * max(0, columns - width(text))

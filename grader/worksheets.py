@@ -1,22 +1,23 @@
 """The worksheets: named blanks a learner fills with numbers computed by hand.
 
-Every answer is derived here from the reference models (their traces) and the formula library, never
+Every answer is derived here from the reference models (their traces, grader.reference) and the formula library, never
 typed in; the solution worksheets hold the numbers a learner would write, and a test proves they agree.
 A wrong blank gets a hint: the formula with the inputs substituted, the result left to the learner.
 """
 
 from __future__ import annotations
 
-import functools
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-import solutions
 from grader import formulas as f
-from grader.trace import OpRow, trace
+from grader import reference, worked
+from grader.protocol import OpRow
 
-__all__ = ["Blank", "WORKSHEETS", "answer_key", "check_value"]
+__all__ = ["Blank", "WORKSHEETS", "answer_key", "check_value", "render_worksheet", "write_worksheets"]
 
 Answer = int | tuple[int, ...]
 
@@ -29,10 +30,9 @@ class Blank:
     hint: dict[str, str]  # lang -> the formula with the inputs substituted (no result)
 
 
-@functools.cache
 def _rows(model: str) -> tuple[OpRow, ...]:
-    info = solutions.get_model_info(model)
-    return tuple(trace(info.build(device="meta"), info.input_shape).rows)
+    """The reference's trace (grader.reference: traced once, kept as data)."""
+    return reference.for_model(model).rows
 
 
 def _nth(model: str, op: str, n: int) -> OpRow:
@@ -67,36 +67,28 @@ def _b(name: str, en: str, zh: str, answer: Callable[[], Answer], hint_en: str, 
     return Blank(name, {"en": en, "zh-TW": zh}, answer, {"en": hint_en, "zh-TW": hint_zh})
 
 
-_CONV = "W_out = floor((W_in - K + 2P) / S) + 1 with W_in={w}, K={k}, P={p}, S={s}"
-_POOL = "W_out = floor((W_in - F) / S) + 1 with W_in={w}, F={k}, S={s}"
-_POOL_CEIL = "W_out = ceil((W_in - F) / S) + 1 with W_in={w}, F={k}, S={s} (ceil_mode=True)"
-_CONV_P = "parameters = out * in * K * K + out with in={i}, out={o}, K={k}"
-_CONV_P_ZH = "參數量 = out * in * K * K + out，其中 in={i}、out={o}、K={k}"
-_FC_P = "parameters = in * out + out with in={i}, out={o}"
-_FC_P_ZH = "參數量 = in * out + out，其中 in={i}、out={o}"
-
-
-def _zh(text: str) -> str:
-    return text.replace(" with ", "，其中 ").replace(", ", "、")
+def _fill(formula: Callable[..., worked.Worked], *numbers: Any, **options: Any) -> tuple[str, str]:
+    """A blank's hint in both languages: the formula with the question's numbers in, the result left out."""
+    return tuple(formula(*numbers, **options, lang=lang).to_fill_in() for lang in ("en", "zh-TW"))  # type: ignore[return-value]
 
 
 WORKSHEETS: dict[str, tuple[Blank, ...]] = {
     "ch00_formulas": (
         _b("CONV_224_K11_S4_P2", "Output width of an 11x11 convolution, stride 4, padding 2, on a 224-wide input (AlexNet's conv1).",
            "224 寬的輸入經過 11x11 卷積、步長 4、填充 2 後的輸出寬度（AlexNet 的 conv1）。",
-           lambda: f.conv_output_size(224, 11, 4, 2), _CONV.format(w=224, k=11, p=2, s=4), _zh(_CONV.format(w=224, k=11, p=2, s=4))),
+           lambda: f.conv_output_size(224, 11, 4, 2), *_fill(worked.conv_size, 224, 11, 4, 2)),
         _b("POOL_55_F3_S2", "Output width of a 3x3 max-pool with stride 2 on a 55-wide input.",
            "55 寬的輸入經過 3x3 最大池化、步長 2 後的輸出寬度。",
-           lambda: f.pool_output_size(55, 3, 2), _POOL.format(w=55, k=3, s=2), _zh(_POOL.format(w=55, k=3, s=2))),
+           lambda: f.pool_output_size(55, 3, 2), *_fill(worked.pool_size, 55, 3, 2)),
         _b("CONV_32_K5", "Output width of a 5x5 convolution (stride 1, no padding) on a 32-wide input (LeNet's conv1).",
            "32 寬的輸入經過 5x5 卷積（步長 1、不填充）後的輸出寬度（LeNet 的 conv1）。",
-           lambda: f.conv_output_size(32, 5), _CONV.format(w=32, k=5, p=0, s=1), _zh(_CONV.format(w=32, k=5, p=0, s=1))),
+           lambda: f.conv_output_size(32, 5), *_fill(worked.conv_size, 32, 5, 1, 0)),
         _b("CONV_1_TO_6_K5_PARAMS", "Parameters of a 5x5 convolution from 1 channel to 6 filters, with bias.",
            "從 1 個通道到 6 個卷積核的 5x5 卷積（含偏差）的參數量。",
-           lambda: f.conv_params(1, 6, 5), _CONV_P.format(i=1, o=6, k=5), _CONV_P_ZH.format(i=1, o=6, k=5)),
+           lambda: f.conv_params(1, 6, 5), *_fill(worked.conv_params, 1, 6, 5)),
         _b("FC_400_TO_120_PARAMS", "Parameters of a fully-connected layer from 400 to 120 features, with bias.",
            "從 400 個特徵到 120 個特徵的全連接層（含偏差）的參數量。",
-           lambda: f.linear_params(400, 120), _FC_P.format(i=400, o=120), _FC_P_ZH.format(i=400, o=120)),
+           lambda: f.linear_params(400, 120), *_fill(worked.linear_params, 400, 120)),
         _b("RF_TWO_3X3", "Receptive field (in pixels, one side) of two stacked 3x3 convolutions with stride 1.",
            "兩個堆疊的 3x3 卷積（步長 1）的感受野（邊長，像素）。",
            lambda: f.receptive_field([(3, 1), (3, 1)]), "r = 1 + (3 - 1) + (3 - 1)", "r = 1 + (3 - 1) + (3 - 1)"),
@@ -104,18 +96,18 @@ WORKSHEETS: dict[str, tuple[Blank, ...]] = {
     "ch01_lenet": (
         _b("CONV1_OUTPUT", "Shape (C, H, W) after conv1 (6 filters, 5x5) on a 1x32x32 input.",
            "1x32x32 的輸入經過 conv1（6 個 5x5 卷積核）後的形狀 (C, H, W)。",
-           lambda: _nth("LeNet5", "conv2d", 1).output_shape, _CONV.format(w=32, k=5, p=0, s=1), _zh(_CONV.format(w=32, k=5, p=0, s=1))),
+           lambda: _nth("LeNet5", "conv2d", 1).output_shape, *_fill(worked.conv_size, 32, 5, 1, 0)),
         _b("POOL1_OUTPUT", "Shape after the first 2x2 max-pool (stride 2).", "第一個 2x2 最大池化（步長 2）後的形狀。",
-           lambda: _nth("LeNet5", "max_pool2d", 1).output_shape, _POOL.format(w=28, k=2, s=2), _zh(_POOL.format(w=28, k=2, s=2))),
+           lambda: _nth("LeNet5", "max_pool2d", 1).output_shape, *_fill(worked.pool_size, 28, 2, 2)),
         _b("CONV2_OUTPUT", "Shape after conv2 (16 filters, 5x5).", "conv2（16 個 5x5 卷積核）後的形狀。",
-           lambda: _nth("LeNet5", "conv2d", 2).output_shape, _CONV.format(w=14, k=5, p=0, s=1), _zh(_CONV.format(w=14, k=5, p=0, s=1))),
+           lambda: _nth("LeNet5", "conv2d", 2).output_shape, *_fill(worked.conv_size, 14, 5, 1, 0)),
         _b("POOL2_OUTPUT", "Shape after the second max-pool.", "第二個最大池化後的形狀。",
-           lambda: _nth("LeNet5", "max_pool2d", 2).output_shape, _POOL.format(w=10, k=2, s=2), _zh(_POOL.format(w=10, k=2, s=2))),
+           lambda: _nth("LeNet5", "max_pool2d", 2).output_shape, *_fill(worked.pool_size, 10, 2, 2)),
         _b("FC1_IN_FEATURES", "in_features of fc1: why is it 16*5*5? Write the number.", "fc1 的 in_features：為什麼是 16*5*5？寫出數字。",
            lambda: _nth("LeNet5", "linear", 1).hparams["in_features"], "channels * height * width of POOL2_OUTPUT",
            "POOL2_OUTPUT 的 通道 * 高 * 寬"),
         _b("CONV2_PARAMS", "Parameters of conv2 (6 -> 16 channels, 5x5, with bias).", "conv2（6 -> 16 通道、5x5、含偏差）的參數量。",
-           lambda: _params("LeNet5", "conv2d", 2), _CONV_P.format(i=6, o=16, k=5), _CONV_P_ZH.format(i=6, o=16, k=5)),
+           lambda: _params("LeNet5", "conv2d", 2), *_fill(worked.conv_params, 6, 16, 5)),
         _b("TOTAL_PARAMS", "Parameters of the whole LeNet-5 (10 classes).", "整個 LeNet-5（10 類）的參數量。",
            lambda: _total("LeNet5"), "156 + conv2 + (400*120+120) + (120*84+84) + (84*10+10)",
            "156 + conv2 + (400*120+120) + (120*84+84) + (84*10+10)"),
@@ -123,15 +115,15 @@ WORKSHEETS: dict[str, tuple[Blank, ...]] = {
     "ch02_alexnet": (
         _b("CONV1_OUTPUT", "Shape after conv1 (96 filters, 11x11, stride 4, padding 2) on 3x224x224.",
            "3x224x224 經過 conv1（96 個 11x11 卷積核、步長 4、填充 2）後的形狀。",
-           lambda: _nth("AlexNet", "conv2d", 1).output_shape, _CONV.format(w=224, k=11, p=2, s=4), _zh(_CONV.format(w=224, k=11, p=2, s=4))),
+           lambda: _nth("AlexNet", "conv2d", 1).output_shape, *_fill(worked.conv_size, 224, 11, 4, 2)),
         _b("POOL1_OUTPUT", "Shape after the first 3x3 max-pool, stride 2.", "第一個 3x3 最大池化（步長 2）後的形狀。",
-           lambda: _nth("AlexNet", "max_pool2d", 1).output_shape, _POOL.format(w=55, k=3, s=2), _zh(_POOL.format(w=55, k=3, s=2))),
+           lambda: _nth("AlexNet", "max_pool2d", 1).output_shape, *_fill(worked.pool_size, 55, 3, 2)),
         _b("POOL2_OUTPUT", "Shape after the second max-pool (conv2: 256 filters, 5x5, padding 2).", "第二個最大池化後的形狀（conv2：256 個 5x5 卷積核、填充 2）。",
-           lambda: _nth("AlexNet", "max_pool2d", 2).output_shape, _POOL.format(w=27, k=3, s=2), _zh(_POOL.format(w=27, k=3, s=2))),
+           lambda: _nth("AlexNet", "max_pool2d", 2).output_shape, *_fill(worked.pool_size, 27, 3, 2)),
         _b("FEATURES_OUTPUT", "Shape after the last max-pool of the feature extractor.", "特徵擷取部分最後一個最大池化後的形狀。",
-           lambda: _nth("AlexNet", "max_pool2d", 3).output_shape, _POOL.format(w=13, k=3, s=2), _zh(_POOL.format(w=13, k=3, s=2))),
+           lambda: _nth("AlexNet", "max_pool2d", 3).output_shape, *_fill(worked.pool_size, 13, 3, 2)),
         _b("CONV1_PARAMS", "Parameters of conv1.", "conv1 的參數量。",
-           lambda: _params("AlexNet", "conv2d", 1), _CONV_P.format(i=3, o=96, k=11), _CONV_P_ZH.format(i=3, o=96, k=11)),
+           lambda: _params("AlexNet", "conv2d", 1), *_fill(worked.conv_params, 3, 96, 11)),
         _b("FC_PARAMS", "Parameters of the three fully-connected layers together (9216 -> 4096 -> 4096 -> 1000).",
            "三個全連接層合計的參數量（9216 -> 4096 -> 4096 -> 1000）。",
            lambda: _fc_params("AlexNet"), "(9216*4096+4096) + (4096*4096+4096) + (4096*1000+1000)",
@@ -140,15 +132,15 @@ WORKSHEETS: dict[str, tuple[Blank, ...]] = {
     "ch03_zfnet": (
         _b("CONV1_OUTPUT", "Shape after conv1 (96 filters, 7x7, stride 2, padding 1) on 3x224x224.",
            "3x224x224 經過 conv1（96 個 7x7 卷積核、步長 2、填充 1）後的形狀。",
-           lambda: _nth("ZFNet", "conv2d", 1).output_shape, _CONV.format(w=224, k=7, p=1, s=2), _zh(_CONV.format(w=224, k=7, p=1, s=2))),
+           lambda: _nth("ZFNet", "conv2d", 1).output_shape, *_fill(worked.conv_size, 224, 7, 2, 1)),
         _b("POOL1_OUTPUT", "Shape after the first 3x3 max-pool, stride 2, ceil_mode=True.", "第一個 3x3 最大池化（步長 2、ceil_mode=True）後的形狀。",
-           lambda: _nth("ZFNet", "max_pool2d", 1).output_shape, _POOL_CEIL.format(w=110, k=3, s=2), _zh(_POOL_CEIL.format(w=110, k=3, s=2))),
+           lambda: _nth("ZFNet", "max_pool2d", 1).output_shape, *_fill(worked.pool_size, 110, 3, 2, ceil=True)),
         _b("CONV2_OUTPUT", "Shape after conv2 (256 filters, 5x5, stride 2, no padding).", "conv2（256 個 5x5 卷積核、步長 2、不填充）後的形狀。",
-           lambda: _nth("ZFNet", "conv2d", 2).output_shape, _CONV.format(w=55, k=5, p=0, s=2), _zh(_CONV.format(w=55, k=5, p=0, s=2))),
+           lambda: _nth("ZFNet", "conv2d", 2).output_shape, *_fill(worked.conv_size, 55, 5, 2, 0)),
         _b("POOL2_OUTPUT", "Shape after the second max-pool (3x3, stride 2, ceil_mode=True).", "第二個最大池化（3x3、步長 2、ceil_mode=True）後的形狀。",
-           lambda: _nth("ZFNet", "max_pool2d", 2).output_shape, _POOL_CEIL.format(w=26, k=3, s=2), _zh(_POOL_CEIL.format(w=26, k=3, s=2))),
+           lambda: _nth("ZFNet", "max_pool2d", 2).output_shape, *_fill(worked.pool_size, 26, 3, 2, ceil=True)),
         _b("CONV1_PARAMS", "Parameters of ZFNet's conv1.", "ZFNet conv1 的參數量。",
-           lambda: _params("ZFNet", "conv2d", 1), _CONV_P.format(i=3, o=96, k=7), _CONV_P_ZH.format(i=3, o=96, k=7)),
+           lambda: _params("ZFNet", "conv2d", 1), *_fill(worked.conv_params, 3, 96, 7)),
         _b("CONV1_PARAMS_SAVED", "How many fewer parameters does ZFNet's 7x7 conv1 have than AlexNet's 11x11 conv1?",
            "ZFNet 的 7x7 conv1 比 AlexNet 的 11x11 conv1 少多少參數？",
            lambda: _params("AlexNet", "conv2d", 1) - _params("ZFNet", "conv2d", 1),
@@ -157,14 +149,14 @@ WORKSHEETS: dict[str, tuple[Blank, ...]] = {
     "ch04_nin": (
         _b("BLOCK1_OUTPUT", "Shape after the first mlpconv block (11x11 conv, stride 4, 96 filters, then two 1x1) on 3x224x224.",
            "3x224x224 經過第一個 mlpconv 區塊（11x11 卷積、步長 4、96 個卷積核，再接兩個 1x1）後的形狀。",
-           lambda: _nth("NiN", "conv2d", 3).output_shape, _CONV.format(w=224, k=11, p=0, s=4), _zh(_CONV.format(w=224, k=11, p=0, s=4))),
+           lambda: _nth("NiN", "conv2d", 3).output_shape, *_fill(worked.conv_size, 224, 11, 4, 0)),
         _b("POOL1_OUTPUT", "Shape after the first 3x3 max-pool, stride 2.", "第一個 3x3 最大池化（步長 2）後的形狀。",
-           lambda: _nth("NiN", "max_pool2d", 1).output_shape, _POOL.format(w=54, k=3, s=2), _zh(_POOL.format(w=54, k=3, s=2))),
+           lambda: _nth("NiN", "max_pool2d", 1).output_shape, *_fill(worked.pool_size, 54, 3, 2)),
         _b("POOL3_OUTPUT", "Shape after the third max-pool.", "第三個最大池化後的形狀。",
-           lambda: _nth("NiN", "max_pool2d", 3).output_shape, _POOL.format(w=12, k=3, s=2), _zh(_POOL.format(w=12, k=3, s=2))),
+           lambda: _nth("NiN", "max_pool2d", 3).output_shape, *_fill(worked.pool_size, 12, 3, 2)),
         _b("LAST_BLOCK_OUTPUT", "Shape after the last mlpconv block (num_classes = 1000 channels), before global average pooling.",
            "最後一個 mlpconv 區塊（輸出 1000 個通道）之後、全域平均池化之前的形狀。",
-           lambda: _nth("NiN", "conv2d", 12).output_shape, _CONV.format(w=5, k=3, p=1, s=1), _zh(_CONV.format(w=5, k=3, p=1, s=1))),
+           lambda: _nth("NiN", "conv2d", 12).output_shape, *_fill(worked.conv_size, 5, 3, 1, 1)),
         _b("BLOCK1_PARAMS", "Parameters of the first mlpconv block (11x11 3->96, then 1x1 96->96 twice).",
            "第一個 mlpconv 區塊的參數量（11x11 3->96，再接兩個 1x1 96->96）。",
            lambda: sum(_params("NiN", "conv2d", n) for n in (1, 2, 3)),
@@ -177,14 +169,14 @@ WORKSHEETS: dict[str, tuple[Blank, ...]] = {
     "ch05_vgg": (
         _b("BLOCK1_OUTPUT", "Shape after block 1 (two 3x3 convs, padding 1, 64 filters, then a 2x2 max-pool) on 3x224x224.",
            "3x224x224 經過第 1 個區塊（兩個 3x3 卷積、填充 1、64 個卷積核，再接 2x2 最大池化）後的形狀。",
-           lambda: _nth("VGG16", "max_pool2d", 1).output_shape, _POOL.format(w=224, k=2, s=2), _zh(_POOL.format(w=224, k=2, s=2))),
+           lambda: _nth("VGG16", "max_pool2d", 1).output_shape, *_fill(worked.pool_size, 224, 2, 2)),
         _b("BLOCK3_OUTPUT", "Shape after block 3.", "第 3 個區塊後的形狀。",
            lambda: _nth("VGG16", "max_pool2d", 3).output_shape, "size * 0.5 per block, filters * 2: 224 -> 112 -> 56 -> ?",
            "每個區塊尺寸 * 0.5、卷積核數 * 2：224 -> 112 -> 56 -> ?"),
         _b("FEATURES_OUTPUT", "Shape after block 5, the last of the feature extractor.", "第 5 個區塊（特徵擷取的最後一塊）後的形狀。",
            lambda: _nth("VGG16", "max_pool2d", 5).output_shape, "224 / 2**5 with 512 filters", "224 / 2**5，512 個卷積核"),
         _b("FC1_PARAMS", "Parameters of fc1 (512*7*7 -> 4096).", "fc1（512*7*7 -> 4096）的參數量。",
-           lambda: _params("VGG16", "linear", 1), _FC_P.format(i="512*7*7", o=4096), _FC_P_ZH.format(i="512*7*7", o=4096)),
+           lambda: _params("VGG16", "linear", 1), *_fill(worked.linear_params, 512 * 7 * 7, 4096, written="512*7*7")),
         _b("THREE_3X3_PARAMS_512", "Weights of three stacked 3x3 convolutions at 512 -> 512 channels (bias excluded).",
            "三個堆疊的 3x3 卷積（512 -> 512 通道，不含偏差）的權重數。",
            lambda: 3 * f.conv_params(512, 512, 3, bias=False), "3 * (512 * 512 * 3 * 3)", "3 * (512 * 512 * 3 * 3)"),
@@ -238,3 +230,46 @@ def _normal(value: Any) -> Any:
 def check_value(expected: Answer, given: Any) -> bool:
     """A shape may be given with or without the batch dimension's absence: (C, H, W) or [C, H, W]."""
     return _normal(given) == _normal(expected)
+
+
+# -- the worksheet files, written from the declaration above -------------------------------------------
+_HEADER = '''"""{title_en}: worksheet. / {title_zh}：工作單。
+
+Compute each blank by hand (paper, or a calculator), then replace the None with your number.
+Write shapes as (channels, height, width), without the batch dimension.
+請用紙筆（或計算機）手算每一格，再把 None 換成你的答案。形狀寫成 (通道, 高, 寬)，不含批次維度。
+
+Check: python -m grader check {short}   or   pytest exercises/{chapter}
+"""
+'''
+
+
+def _comment(text: str) -> list[str]:
+    return textwrap.wrap(text, width=100, initial_indent="# ", subsequent_indent="# ", break_long_words=False)
+
+
+def render_worksheet(chapter_id: str, solved: bool = False) -> str:
+    """The text of exercises/<chapter>/worksheet.py (every blank None), or with ``solved`` of
+    solutions/<chapter>/worksheet.py (every blank answered), from the chapter's declared blanks."""
+    from grader.chapters import get_chapter
+
+    chapter = get_chapter(chapter_id)
+    lines = [_HEADER.format(title_en=chapter.title["en"], title_zh=chapter.title["zh-TW"], short=chapter.id[:4],
+                            chapter=chapter.id).rstrip("\n")]
+    for blank in WORKSHEETS[chapter.id]:
+        lines += ["", *_comment(blank.question["en"]), *_comment(blank.question["zh-TW"])]
+        lines.append(f"{blank.name} = {blank.answer()!r}" if solved else f"{blank.name} = None  # TODO")
+    return "\n".join(lines) + "\n"
+
+
+def write_worksheets(root: Path | None = None) -> list[Path]:
+    """Write every chapter's worksheet files (the exercise and its solution) from the declaration."""
+    from grader.chapters import CHAPTERS
+
+    written = []
+    for chapter in CHAPTERS:
+        for solved in (False, True):
+            path = chapter.worksheet_path(root, solution=solved)
+            path.write_text(render_worksheet(chapter.id, solved), encoding="utf-8")
+            written.append(path)
+    return written

@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+import atexit
 import contextlib
+import functools
 import io
+import shutil
+import subprocess
 import sys
+import tarfile
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +16,31 @@ import torch
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
+
+
+def committed_course(destination: Path) -> Path:
+    """The course as committed (exercises/ and solutions/ at git HEAD) under ``destination``: the tests grade
+    and generate from the released stubs, never from a learner's work in progress in this checkout's
+    exercises/. Outside a git checkout, the files as they are."""
+    destination.mkdir(parents=True, exist_ok=True)
+    try:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD", "exercises", "solutions"],
+                                 capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        for folder in ("exercises", "solutions"):
+            shutil.copytree(ROOT / folder, destination / folder, ignore=shutil.ignore_patterns("__pycache__"))
+        return destination
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(destination, filter="data")
+    return destination
+
+
+@functools.cache
+def committed() -> Path:
+    """The committed course, extracted once per test process (read only: copy what a test changes)."""
+    folder = Path(tempfile.mkdtemp(prefix="cnn-dojo-committed-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return committed_course(folder)
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 import grader.chapters
 from grader.chapters import CHAPTERS
 from grader.drill import DrillLog, make_question
-from tests.conftest import ROOT
+from tests.conftest import ROOT, committed
 
 APP = str(ROOT / "app.py")
 # Seconds per AppTest run: a run may grade every chapter, and the first grading in a process starts the
@@ -27,7 +27,7 @@ RUN_TIMEOUT = 240
 
 
 def _copy_course(root: Path) -> Path:
-    shutil.copytree(ROOT / "exercises", root / "exercises", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(committed() / "exercises", root / "exercises", ignore=shutil.ignore_patterns("__pycache__"))
     return root / "exercises"
 
 
@@ -193,6 +193,21 @@ def test_a_syntax_error_is_reported_with_the_learners_file_and_line_not_raised(a
     assert "In your file `exercises/ch04_nin/nin.py`, line 7:" in texts(at)
     excerpt = next(code.value for code in at.code if "class NiN" in code.value)
     assert ">    7 | class NiN(nn.Module)" in excerpt
+
+
+def test_the_learners_line_comes_from_the_report_not_from_the_messages_text(tmp_path, monkeypatch):
+    """A forward pass that raises: the message speaks of the layers (no line number in it, in zh-TW), and
+    the page still shows the learner's line, from the report's facts (Check.line)."""
+    exercises = _copy_course(tmp_path / "course")
+    shutil.copy(ROOT / "tests/learners/ch02_alexnet/fc1_in_features.py", exercises / "ch02_alexnet/alexnet.py")
+    _point_at(tmp_path / "course", monkeypatch, tmp_path / "data")
+    at = AppTest.from_file(APP, default_timeout=RUN_TIMEOUT).run()
+    at.radio(key="lang").set_value("zh-TW").run()
+    open_chapter(at, "ch02_alexnet")
+    message = next(error.value for error in at.error if "9,216" in error.value)
+    assert "行" not in message and "line" not in message
+    excerpt = next(code.value for code in at.code if "self.classifier(x)" in code.value)
+    assert ">   39 |         x = self.classifier(x)" in excerpt
 
 
 def test_a_hanging_file_is_stopped_by_the_time_limit_and_reported(tmp_path, monkeypatch):

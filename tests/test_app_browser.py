@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, committed
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -46,7 +46,7 @@ def app_url(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("browser-course")
     exercises, solutions = root / "exercises", ROOT / "solutions"
-    shutil.copytree(ROOT / "exercises", exercises, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(committed() / "exercises", exercises, ignore=shutil.ignore_patterns("__pycache__"))
     for file in ("ch01_lenet/lenet.py", "ch01_lenet/worksheet.py"):
         shutil.copy(solutions / file, exercises / file)
     alexnet = (solutions / "ch02_alexnet/alexnet.py").read_text()

@@ -10,11 +10,11 @@ import pytest
 import torch
 
 import solutions
-from app_pages.diagram import branch_blocks, learner_index, to_dot, weight_depth
+from app_pages.diagram import branch_blocks, to_dot
 from app_pages.notes import read_notes, split_notes
 from app_pages.tables import layer_table
 from grader.chapters import CHAPTERS
-from grader.compare import align, first_divergence
+from grader.compare import align, first_divergence, weight_depth
 from grader.report import ModelView
 from grader.trace import trace
 
@@ -99,10 +99,10 @@ def test_the_layer_table_pairs_the_alignment_and_marks_what_differs():
     steps = align(reference, mine)
     found = first_divergence(steps)
     assert found is not None
-    view = ModelView("AlexNet", reference, mine, steps, found[0])
+    view = ModelView("AlexNet", tuple(reference), tuple(mine), tuple(steps), found[0])
     frame = layer_table(view, "en")
     row = frame.iloc[view.divergence]
     assert (row["match"], row["reference output"], row["your output"]) == ("✗", "384x13x13", "384x11x11")
     assert frame["match"].iloc[0] == "✓" and frame["reference params"].iloc[0] == 34944
-    assert learner_index(steps, view.divergence) == (view.divergence, False)
+    assert view.learner_index() == (view.divergence, False) == view.reference_index()
     assert list(layer_table(view, "zh-TW").columns)[:3] == ["#", "相符", "參考模型的層"]

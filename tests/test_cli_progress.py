@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, committed
 
 
 @pytest.fixture
 def course(tmp_path):
     """A learner's copy of the course: pristine stubs, their own data directory."""
-    shutil.copytree(ROOT / "exercises", tmp_path / "exercises", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(committed() / "exercises", tmp_path / "exercises", ignore=shutil.ignore_patterns("__pycache__"))
     env = {**os.environ, "CNN_DOJO_ROOT": str(tmp_path), "CNN_DOJO_DATA": str(tmp_path / "data")}
     return tmp_path, env
 

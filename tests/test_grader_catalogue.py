@@ -26,11 +26,13 @@ from pathlib import Path
 
 import pytest
 
+from grader import reference
 from grader.chapters import get_chapter
 from grader.cli import main
-from grader.diagnose import diagnose_error
+from grader.diagnose import Finding, diagnose_error
 from grader.isolate import warm_up
-from grader.pipeline import grade, reference_rows
+from grader.pipeline import grade
+from grader.protocol import ErrorInfo
 from grader.report import KINDS, Check, Report
 from tests.conftest import ROOT
 
@@ -90,6 +92,7 @@ CATALOGUE = [
     case("ch01_lenet/extra_conv.py", "LeNet5.structure", "extra_layer", 3, None),
     case("ch01_lenet/d2l_lenet_adapted.py", "LeNet5.structure", "shape", 1, "padding"),
     case("ch01_lenet/fc1_in_features.py", "LeNet5.structure", "error", 3, "in_features"),
+    case("ch01_lenet/unused_aux_head.py", "LeNet5.params", "params", None, None),
     case("ch01_lenet/d2l_lenet.py", "LeNet5.structure", "error", 3, "in_features"),
     # -- chapter 2: AlexNet -----------------------------------------------------------------------------
     case("ch02_alexnet/correct_sequential.py"),
@@ -141,6 +144,7 @@ CATALOGUE = [
     case("ch05_vgg/batchnorm.py", "VGG16.structure", "extra_layer", 1, None),
     case("ch05_vgg/no_dropout.py", "VGG16.structure", "missing_layer", 14, None),
     case("ch05_vgg/hardcoded_1000.py", "VGG16.num_classes", "num_classes", 16, "num_classes"),
+    case("ch05_vgg/no_maxpool.py", "VGG16.structure", "missing_layer", 2, None),
     case("ch05_vgg/misnamed_vgg.py", "VGG16.structure", "missing_class", None, None),
     # -- chapter 6: GoogLeNet (Inception 3a on 192x28x28, then the whole network) ------------------------
     case("ch06_googlenet/correct_sequential.py"),
@@ -261,8 +265,8 @@ def test_function_check_does_not_claim_matching_shapes_after_a_shape_divergence(
      ["kernel_size=5 gives 28x28", "floor((32 - 5 + 2*0) / 1) + 1 = 28"]),
     ("ch01_lenet/d2l_lenet_adapted.py", "LeNet5.structure", 2, ["floor((32 - 5 + 2*2) / 1) + 1 = 32"]),
     ("ch01_lenet/d2l_lenet_adapted.py", "LeNet5.structure", 3, ["padding=0 gives 28x28"]),
-    ("ch03_zfnet/no_ceil_pool1.py", "ZFNet.structure", 2, ["floor((110 - 3 + 2*0) / 2) + 1 = 54"]),
-    ("ch03_zfnet/no_ceil_pool1.py", "ZFNet.structure", 3, ["ceil_mode=True", "ceil((110 - 3 + 2*0) / 2) + 1 = 55"]),
+    ("ch03_zfnet/no_ceil_pool1.py", "ZFNet.structure", 2, ["floor((110 - 3) / 2) + 1 = 54"]),
+    ("ch03_zfnet/no_ceil_pool1.py", "ZFNet.structure", 3, ["ceil_mode=True", "ceil((110 - 3) / 2) + 1 = 55"]),
     ("ch03_zfnet/pad0_conv1.py", "ZFNet.structure", 2, ["floor((224 - 7 + 2*0) / 2) + 1 = 109"]),
     ("ch03_zfnet/pad0_conv1.py", "ZFNet.structure", 3, ["padding=1 gives 110x110"]),
     ("ch04_nin/pad0_block2.py", "NiN.structure", 2, ["floor((26 - 5 + 2*0) / 1) + 1 = 22"]),
@@ -283,7 +287,7 @@ def test_function_check_does_not_claim_matching_shapes_after_a_shape_divergence(
     ("ch06_googlenet/torchvision_3x3.py", "Inception.structure", 3, ["floor((28 - 5 + 2*2) / 1) + 1 = 28"]),
     # the params check's formula
     ("ch01_lenet/out32_conv2.py", "LeNet5.params", 2, ["32 * 6 * 5 * 5 + 32 = 4,832"]),
-    ("ch01_lenet/bias_false.py", "LeNet5.params", 2, ["6 * 1 * 5 * 5 + 0 = 150"]),
+    ("ch01_lenet/bias_false.py", "LeNet5.params", 2, ["(no bias) = 6 * 1 * 5 * 5 = 150"]),
     ("ch01_lenet/bias_false.py", "LeNet5.params", 3, ["bias=False"]),
     ("ch01_lenet/d2l_lenet_adapted.py", "LeNet5.params", 2, ["576 * 120 + 120 = 69,240"]),
     ("ch02_alexnet/torchvision_64.py", "AlexNet.params", 2, ["64 * 3 * 11 * 11 + 64 = 23,296"]),
@@ -315,7 +319,7 @@ def test_hint_numbers(file: str, check: str, level: int, parts: list[str]) -> No
 def test_cat_error_points_at_the_branch_that_changed_size() -> None:
     """diagnose_error, given the rows that ran before torch.cat failed (once the tracer returns them): the
     3x3 branch without padding, conv layer 3, is the layer to fix, not the last one that ran."""
-    ref = reference_rows(get_chapter("ch06").models[0])
+    ref = list(reference.for_spec(get_chapter("ch06").models[0]).rows)
     assert [row.op for row in ref][-1] == "cat"
     partial = []
     for row in ref[:-1]:  # everything ran but the cat; conv layer 3 without padding gives 26x26
@@ -324,10 +328,10 @@ def test_cat_error_points_at_the_branch_that_changed_size() -> None:
             inputs = (row.input_shape[0], 26, 26) if row.op == "relu" else row.input_shape
             row = replace(row, output_shape=(row.output_shape[0], 26, 26), input_shape=inputs, hparams=hparams)
         partial.append(row)
-    error = {"message": "Sizes of tensors must match except in dimension 1. Expected size 28 but got size 26 "
-                        "for tensor number 1 in the list."}
-    finding = diagnose_error(error, partial, ref, "Inception", "en")
-    assert finding is not None
+    error = ErrorInfo("error", "RuntimeError", "Sizes of tensors must match except in dimension 1. Expected size 28 but "
+                      "got size 26 for tensor number 1 in the list.", stage="forward")
+    raw = Finding("error", "inception.py, line 30: the forward pass raised RuntimeError: Sizes of tensors ...")
+    finding = diagnose_error(error, raw, partial, ref, "Inception", "en")
     assert (finding.kind, finding.layer, finding.suspect) == ("error", 3, "padding")
     assert "torch.cat" in finding.message
 
@@ -398,6 +402,33 @@ def test_misnamed_class_suggests_the_name_found() -> None:
     assert "你是不是指 VGG？" in zh.message
 
 
+# -- structure before compute: each stage has its own time budget --------------------------------------
+def test_a_model_slow_only_with_real_arithmetic_gets_its_structure_verdict() -> None:
+    """Stage 1 (meta device) judges the structure within the limit; stage 2 runs out of its own budget and
+    says the model is slow, never that it is an endless loop."""
+    report = grade("ch01", LEARNERS / "slow/slow_on_real_data.py", timeout=3)
+    for check in ("LeNet5.structure", "LeNet5.params", "LeNet5.num_classes"):
+        assert report.check(check).passed, explain(report)
+    function = report.check("LeNet5.function")
+    assert (function.passed, function.kind) == (False, "function")
+    assert "not finished" in function.message and "more than 3 s" in function.message and "not stuck" in function.message
+    assert "endless loop" not in report.render_text(hints=3)
+
+
+def test_a_model_far_too_costly_is_not_run_and_says_why() -> None:
+    report = graded("ch05_vgg/no_maxpool.py")
+    function = report.check("VGG16.function")
+    assert function.kind == "function" and "not run" in function.message
+    assert "738.24 G multiply-accumulates" in function.message and "15.47 G" in function.message
+    assert report.check("VGG16.params").passed and report.check("VGG16.num_classes").passed
+
+
+def test_parameters_forward_never_uses_are_named() -> None:
+    params = graded("ch01_lenet/unused_aux_head.py").check("LeNet5.params")
+    assert "62,556 parameters in total, the reference 61,706" in params.message
+    assert "850 of your parameters are never used by forward (aux_head.weight, aux_head.bias)" in params.hints[1]
+
+
 @pytest.mark.parametrize("file", ["bad/loop_import.py", "bad/loop_forward.py", "bad/sleep.py"])
 def test_endless_code_times_out(file: str) -> None:
     start = time.monotonic()
@@ -425,7 +456,7 @@ def test_print_flood_neither_floods_nor_stops_the_verdict(capfd: pytest.CaptureF
 
 
 # -- the command line ---------------------------------------------------------------------------------
-CHECK_KEYS = {"id", "passed", "points", "max_points", "kind", "layer", "suspect", "message", "hints"}
+CHECK_KEYS = {"id", "passed", "points", "max_points", "kind", "layer", "suspect", "message", "hints", "line", "variant"}
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -438,7 +469,7 @@ def test_cli_json(file: str, code: int) -> None:
     done = run_cli("check", "ch05", "--path", str(LEARNERS / file), "--json")
     assert done.returncode == code, done.stderr
     answer = json.loads(done.stdout)  # exactly one JSON object, nothing else on stdout
-    assert set(answer) == {"chapter", "passed", "score", "max_score", "checks"}
+    assert set(answer) == {"chapter", "path", "passed", "score", "max_score", "checks"}
     assert answer["chapter"] == "ch05_vgg" and answer["max_score"] == 10
     assert answer["passed"] is (code == 0)
     assert len(answer["checks"]) == 4

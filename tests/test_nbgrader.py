@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import html
+import os
 import re
 import subprocess
 import sys
@@ -22,6 +23,7 @@ import pytest
 
 from grader.chapters import CHAPTERS, get_chapter
 from grader.nbgrader_course import notebook_points
+from tests.conftest import committed
 
 pytestmark = pytest.mark.nbgrader
 
@@ -106,9 +108,10 @@ def _text(path: Path) -> str:
 @pytest.fixture(scope="module")
 def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     course = tmp_path_factory.mktemp("nbgrader") / "course"
+    # built from the committed course (git HEAD), never from a learner's work in this checkout's exercises/
     built = subprocess.run([sys.executable, "-m", "grader", "nbgrader", str(course), "--cell-timeout",
                             str(CELL_TIMEOUT), "--grader-timeout", str(GRADER_TIMEOUT)],
-                           capture_output=True, text=True, timeout=120)
+                           capture_output=True, text=True, timeout=120, env={**os.environ, "CNN_DOJO_ROOT": str(committed())})
     assert built.returncode == 0, built.stderr
     with (course / "nbgrader_config.py").open("a") as config:
         config.write(f"\nc.ExecuteUntilDeath.interrupt_grace = {INTERRUPT_GRACE}\n")
@@ -162,7 +165,7 @@ def test_the_release_holds_no_solution_and_no_hidden_test(course):
                 assert f"{spec.label}.{check}" not in text, (chapter.id, check)
         # the released cells are the exercise's own files
         assert _cell(release, "model").source.startswith(f"%%writefile {Path(chapter.file).name}\n")
-        for line in chapter.exercise_path().read_text().splitlines():
+        for line in chapter.exercise_path(committed()).read_text().splitlines():
             if "raise NotImplementedError" in line or "# TODO" in line:
                 assert line in text, (chapter.id, line)
 

@@ -17,6 +17,7 @@ from grader.nbgrader_course import build_course, chapter_notebook, notebook_poin
 from grader.notebook import CheckFailed, expect, report
 from grader.pipeline import grade, grade_worksheet
 from grader.worksheets import WORKSHEETS
+from tests.conftest import committed
 
 IDS = [chapter.id for chapter in CHAPTERS]
 
@@ -50,13 +51,13 @@ def _instructions(text: str) -> list[str]:
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
 def test_the_released_cells_are_the_exercise_files(chapter: Chapter):
-    cells = _cells(_released(chapter_notebook(chapter)))
+    cells = _cells(_released(chapter_notebook(chapter, root=committed())))
     name, text = _file(cells["model"])
     assert name == Path(chapter.file).name
-    assert _instructions(text) == _instructions(chapter.exercise_path().read_text())
+    assert _instructions(text) == _instructions(chapter.exercise_path(committed()).read_text())
     name, text = _file(cells["worksheet"])
     assert name == "worksheet.py"
-    assert _instructions(text) == _instructions(chapter.worksheet_path().read_text())
+    assert _instructions(text) == _instructions(chapter.worksheet_path(committed()).read_text())
     for cell_id, cell in cells.items():
         if cell.metadata.get("nbgrader", {}).get("grade"):
             hidden = any(cell_id.endswith(check) for check in chapter.hidden)
@@ -65,7 +66,7 @@ def test_the_released_cells_are_the_exercise_files(chapter: Chapter):
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
 def test_the_source_notebook_scores_full_marks_with_the_graders_own_points(chapter: Chapter, tmp_path: Path):
-    cells = _cells(chapter_notebook(chapter))
+    cells = _cells(chapter_notebook(chapter, root=committed()))
     for cell_id in ("model", "worksheet"):
         name, text = _file(cells[cell_id])
         (tmp_path / name).write_text(text)
@@ -82,19 +83,19 @@ def test_the_source_notebook_scores_full_marks_with_the_graders_own_points(chapt
 
 def test_build_writes_the_same_course_twice_and_leaves_foreign_files_alone(tmp_path: Path):
     course = tmp_path / "course"
-    written = build_course(course, chapters=["ch01", "ch00"])
+    written = build_course(course, chapters=["ch01", "ch00"], root=committed())
     assert [path.relative_to(course).as_posix() for path in written] == [
         "nbgrader_config.py", "source/ch00_formulas/ch00_formulas.ipynb", "source/ch01_lenet/ch01_lenet.ipynb"]
     first = {path: path.read_bytes() for path in written}
-    build_course(course, chapters=["ch01", "ch00"])
+    build_course(course, chapters=["ch01", "ch00"], root=committed())
     assert {path: path.read_bytes() for path in written} == first  # deterministic, cell ids included
     (course / "nbgrader_config.py").write_text("c = get_config()  # the instructor's own\n")
     with pytest.raises(FileExistsError):
-        build_course(course, chapters=["ch01"])
+        build_course(course, chapters=["ch01"], root=committed())
     assert (course / "nbgrader_config.py").read_text().endswith("the instructor's own\n")
-    build_course(course, chapters=["ch01"], force=True)
+    build_course(course, chapters=["ch01"], force=True, root=committed())
     with pytest.raises(ValueError):
-        build_course(course, cell_timeout=10, grader_timeout=20)
+        build_course(course, cell_timeout=10, grader_timeout=20, root=committed())
 
 
 def test_the_config_names_the_course_the_limits_and_this_checkout(tmp_path: Path):
@@ -110,8 +111,8 @@ def test_the_config_names_the_course_the_limits_and_this_checkout(tmp_path: Path
 
 
 def test_notes_come_from_the_readme_in_the_notebooks_language():
-    english = "\n".join(cell.source for cell in chapter_notebook(CHAPTERS[1]).cells if cell.cell_type == "markdown")
-    chinese = "\n".join(cell.source for cell in chapter_notebook(CHAPTERS[1], "zh-TW").cells
+    english = "\n".join(cell.source for cell in chapter_notebook(CHAPTERS[1], root=committed()).cells if cell.cell_type == "markdown")
+    chinese = "\n".join(cell.source for cell in chapter_notebook(CHAPTERS[1], "zh-TW", root=committed()).cells
                         if cell.cell_type == "markdown")
     assert "## Why fc1 has 16*5*5 inputs" in english and "繁體中文" not in english
     assert "## 為什麼 fc1 的輸入是 16*5*5" in chinese and "Why fc1" not in chinese
@@ -120,7 +121,7 @@ def test_notes_come_from_the_readme_in_the_notebooks_language():
 
 def test_expect_passes_quietly_and_fails_with_the_graders_hints(tmp_path: Path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    _, text = _file(_cells(chapter_notebook(CHAPTERS[1]))["model"])
+    _, text = _file(_cells(chapter_notebook(CHAPTERS[1], root=committed()))["model"])
     Path("lenet.py").write_text(text)
     expect("ch01_lenet", "LeNet5.structure")
     assert "LeNet5.structure: 4/4" in capsys.readouterr().out

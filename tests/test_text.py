@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from grader.text import LANGS, TEXTS, default_lang, normalize_lang, op_label, t
+from grader.text import LANGS, TEXTS, default_lang, normalize_lang, op_label, pad, t, width
 
 
 def test_every_text_is_in_both_languages_and_takes_the_same_facts() -> None:
@@ -32,3 +32,8 @@ def test_languages(monkeypatch: pytest.MonkeyPatch) -> None:
     assert default_lang() == "zh-TW"
     monkeypatch.setenv("CNN_DOJO_LANG", "klingon")
     assert default_lang() == "en"
+
+
+def test_terminal_columns_count_cjk_characters_twice() -> None:
+    assert width("尚未開始") == 8 and width("done") == 4 and width("（1998）") == 8
+    assert pad("完成", 6) == "完成  " and pad("done", 6) == "done  " and pad("in progress", 4) == "in progress"

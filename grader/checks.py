@@ -1,0 +1,155 @@
+"""The checks, each a pure function of the chapter's facts, one model's comparison and the language.
+
+    structure    every op, its hyperparameters and output shape, aligned with the reference
+    params       per layer and in total
+    num_classes  the model built with another num_classes outputs that many values
+    function     with the reference's weights, the same outputs
+
+A ``Comparison`` is what the pipeline knows about one model once the child has answered: the reference,
+the child's stage-1 probe, the alignment, the stage-2 result. Diagnosis text lives in grader.diagnose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from grader.chapters import Chapter, ModelSpec
+from grader.compare import Step, activation_bytes
+from grader.diagnose import (
+    Finding,
+    diagnose_step,
+    function_finding,
+    load_finding,
+    num_classes_finding,
+    params_finding,
+    recognise_variant,
+    with_variant,
+)
+from grader.protocol import FormulaResult, FunctionResult, OpRow, StructureProbe, WorksheetProbe
+from grader.reference import Reference
+from grader.report import Check
+from grader.text import t
+from grader.worksheets import Blank, check_value
+
+__all__ = ["Comparison", "Limits", "structure_check", "params_check", "num_classes_check", "function_check",
+           "failed", "formula_check", "worksheet_checks"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits the learner's code ran under (the messages name them)."""
+
+    timeout: float
+    memory_mb: int
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One model of the learner's file, compared with its reference."""
+
+    reference: Reference
+    probe: StructureProbe  # stage 1: its trace (complete) and its num_classes build
+    learner: tuple[OpRow, ...]  # the learner's rows, parallel branches in the reference's order
+    steps: tuple[Step, ...]
+    divergence: int | None  # index into steps of the first difference
+    function: FunctionResult | None  # stage 2; None when it never arrived
+    path: str  # the learner's file as the messages show it
+
+
+def _check(chapter: Chapter, check_id: str, finding: Finding | None, message: str = "", model: str | None = None) -> Check:
+    """A passed check with ``message``, or a failed one with the finding."""
+    points = chapter.max_points(check_id)
+    if finding is None:
+        return Check(check_id, True, points, points, message=message, model=model)
+    return Check(check_id, False, 0, points, kind=finding.kind, layer=finding.layer, suspect=finding.suspect,
+                 message=finding.message, hints=list(finding.hints), model=model, line=finding.line,
+                 variant=finding.variant)
+
+
+def failed(chapter: Chapter, check_ids: list[str], finding: Finding, model: str | None = None) -> list[Check]:
+    """One problem (the file does not import, the child timed out, ...) fails every check it stops."""
+    return [_check(chapter, check_id, finding, model=model) for check_id in check_ids]
+
+
+def structure_check(chapter: Chapter, spec: ModelSpec, comparison: Comparison, lang: str) -> Check:
+    check_id = f"{spec.label}.structure"
+    if comparison.divergence is None:
+        depth = sum(1 for row in comparison.learner if row.layer is not None)
+        message = t("passed.structure", lang, model=spec.label, layers=len(comparison.learner), depth=depth)
+        return _check(chapter, check_id, None, message, spec.label)
+    finding = diagnose_step(list(comparison.steps), comparison.divergence, spec.label, lang)
+    finding = with_variant(finding, recognise_variant(chapter.variants, list(comparison.learner)), lang)
+    return _check(chapter, check_id, finding, model=spec.label)
+
+
+def params_check(chapter: Chapter, spec: ModelSpec, comparison: Comparison, lang: str) -> Check:
+    traced = comparison.probe.trace
+    assert traced is not None
+    used = sum(row.params for row in comparison.learner)
+    finding = params_finding(list(comparison.steps), traced.total_params, comparison.reference.total_params, used,
+                             traced.unused_params, spec.label, lang)
+    message = t("passed.params", lang, model=spec.label, total=traced.total_params)
+    return _check(chapter, f"{spec.label}.params", finding, message, spec.label)
+
+
+def num_classes_check(chapter: Chapter, spec: ModelSpec, comparison: Comparison, lang: str) -> Check:
+    result = comparison.probe.num_classes
+    assert result is not None
+    last = next((row for row in reversed(comparison.learner) if row.layer is not None), None)
+    finding = num_classes_finding(result, last, list(comparison.reference.rows), spec.num_classes or 0, spec.label, lang)
+    message = t("passed.num_classes", lang, model=spec.label, asked=result.asked)
+    return _check(chapter, f"{spec.label}.num_classes", finding, message, spec.label)
+
+
+def function_check(chapter: Chapter, spec: ModelSpec, comparison: Comparison, lang: str, limits: Limits) -> Check:
+    hint = " ".join(chapter.hints.get(lang, ())[:1])  # the chapter's first static hint
+    finding = function_finding(
+        comparison.function, structure_passed=comparison.divergence is None, learner=list(comparison.learner),
+        reference_macs=comparison.reference.total_macs, reference_bytes=activation_bytes(comparison.reference.rows),
+        model=spec.label, path=comparison.path, lang=lang, timeout=limits.timeout, memory_mb=limits.memory_mb,
+        chapter_hint=hint,
+    )
+    return _check(chapter, f"{spec.label}.function", finding, t("passed.function", lang, model=spec.label), spec.label)
+
+
+def formula_check(chapter: Chapter, result: FormulaResult, path: str, lang: str, limits: Limits) -> Check:
+    """Chapter 0: one of the learner's formula functions."""
+    check_id = f"formulas.{result.name}"
+    if result.passed:
+        return _check(chapter, check_id, None, t("passed.formulas", lang, name=result.name, cases=result.cases))
+    if result.error is not None and result.error.kind in ("missing_class", "not_implemented", "syntax", "import"):
+        finding = load_finding(result.error, path, result.name, lang, limits.memory_mb)
+    elif result.error is not None:
+        message = t("formula.error", lang, name=result.name, args=result.args or "()", exc_type=result.error.exc_type,
+                    detail=result.error.detail)
+        finding = Finding(result.error.kind, message, [message], line=result.error.line)
+    else:
+        message = t("formula.wrong", lang, name=result.name, args=result.args, got=result.got, expected=result.expected)
+        finding = Finding("formula", message, [message])
+    static = chapter.hints.get(lang, ())
+    return _check(chapter, check_id, Finding(finding.kind, finding.message, [*finding.hints, *static], line=finding.line))
+
+
+def worksheet_checks(chapter: Chapter, blanks: tuple[Blank, ...], probe: WorksheetProbe, lang: str) -> list[Check]:
+    """One check per blank of the chapter's worksheet."""
+    checks = []
+    for blank in blanks:
+        check_id = f"worksheet.{blank.name}"
+        question = t(blank.question, lang)
+        hints = [t("worksheet.hint", lang, formula=t(blank.hint, lang))]
+        expected = blank.answer()
+        if isinstance(expected, tuple):
+            hints.append(t("worksheet.shape", lang))
+        value = probe.values.get(blank.name)
+        if blank.name in probe.missing:
+            message = t("worksheet.missing", lang, name=blank.name)
+            finding: Finding | None = Finding("missing_class", message, [message, *hints])
+        elif value is None or value is Ellipsis:
+            finding = Finding("not_implemented", t("worksheet.blank", lang, name=blank.name, question=question), hints)
+        elif check_value(expected, value):
+            finding = None
+        else:
+            finding = Finding("worksheet", t("worksheet.wrong", lang, name=blank.name, value=value, question=question), hints)
+        checks.append(_check(chapter, check_id, finding, t("worksheet.right", lang, name=blank.name, value=value)))
+    return checks
+
