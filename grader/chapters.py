@@ -10,7 +10,7 @@ from typing import Any
 from grader.protocol import OpRow
 from solutions import get_model_info
 
-__all__ = ["ModelSpec", "Chapter", "Variant", "Sign", "CHAPTERS", "get_chapter", "list_chapters", "ROOT", "CHECKS",
+__all__ = ["ModelSpec", "Chapter", "Variant", "Sign", "BranchTable", "CHAPTERS", "get_chapter", "list_chapters", "ROOT", "CHECKS",
            "FORMULA_FUNCTIONS"]
 
 # The course folder holding exercises/ and solutions/: this checkout, or CNN_DOJO_ROOT (the tests use
@@ -86,6 +86,22 @@ class Variant:
         return held >= (self.needs or len(self.signs))
 
 
+@dataclass(frozen=True)
+class BranchTable:
+    """The table a chapter's parallel-branch modules are built from (GoogLeNet's Table 1): the column each
+    branch's convolutions set, in branch order, and each module's row by name ("4c" -> its arguments)."""
+
+    columns: tuple[tuple[str, ...], ...]
+    rows: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def row_of(self, module: str) -> tuple[str, tuple[int, ...]] | None:
+        """("4c", its row) for a module named after it ("inception4c", "blocks.4c"), else None."""
+        for name, row in self.rows.items():
+            if module == name or module.endswith(name) or module.endswith("." + name):
+                return name, row
+        return None
+
+
 LRN = Variant("lrn", (Sign(op="local_response_norm"),))  # the papers' AlexNet, ZFNet and GoogLeNet have it
 
 
@@ -105,6 +121,7 @@ class Chapter:
     worksheet_points: int = 1  # per blank
     variants: tuple[Variant, ...] = (LRN,)  # checked in order; the first that matches is named
     formula_cases: dict[str, tuple[tuple[Any, ...], ...]] = field(default_factory=dict)  # chapter 0: fixed cases
+    branch_table: BranchTable | None = None  # modules of parallel branches, named by module, branch and column
 
     @property
     def formula_points(self) -> int:
@@ -285,6 +302,10 @@ CHAPTERS: tuple[Chapter, ...] = (
         file="ch06_googlenet/googlenet.py",
         models=(_inception("3a"), _classifier("GoogLeNet")),
         zoo_name="GoogLeNet",
+        branch_table=BranchTable(
+            columns=(("ch1x1",), ("ch3x3red", "ch3x3"), ("ch5x5red", "ch5x5"), ("pool_proj",)),
+            rows={name: tuple(row) for name, row in get_model_info("GoogLeNet").config.items()},
+        ),
         # torchvision's GoogLeNet: batch norm everywhere, and a 3x3 convolution in the "5x5" branch
         variants=(LRN, Variant("torchvision_googlenet", (Sign(op="batch_norm"),)),
                   Variant("torchvision_googlenet", (Sign(kernel=5, absent=True), Sign(kernel=3)))),

@@ -77,7 +77,8 @@ def structure_check(chapter: Chapter, spec: ModelSpec, comparison: Comparison, l
         depth = sum(1 for row in comparison.learner if row.layer is not None)
         message = t("passed.structure", lang, model=spec.label, layers=len(comparison.learner), depth=depth)
         return _check(chapter, check_id, None, message, spec.label)
-    finding = diagnose_step(list(comparison.steps), comparison.divergence, spec.label, lang)
+    finding = diagnose_step(list(comparison.steps), comparison.divergence, spec.label, lang, chapter.branch_table,
+                            list(comparison.reference.rows))
     finding = with_variant(finding, recognise_variant(chapter.variants, list(comparison.learner)), lang)
     return _check(chapter, check_id, finding, model=spec.label)
 

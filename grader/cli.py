@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from grader.isolate import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 from grader.text import LANGS, default_lang, pad, t
 
 __all__ = ["main"]
@@ -217,8 +218,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--lang", choices=LANGS, default=default_lang(), help="language of messages and hints")
     check.add_argument("--hints", type=int, choices=range(4), default=1, metavar="0-3",
                        help="hint levels to show for failed checks: 1 where, 2 why, 3 the fix (default 1)")
-    check.add_argument("--timeout", type=float, default=20.0, help="seconds the learner's code may run (default 20)")
-    check.add_argument("--memory-mb", type=int, default=3072, help="memory the learner's code may add (default 3072)")
+    check.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                       help=f"seconds each stage of the learner's code may run (default {DEFAULT_TIMEOUT:g})")
+    check.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB,
+                       help=f"memory the learner's code may add (default {DEFAULT_MEMORY_MB})")
     check.set_defaults(run=_check)
 
     listing = verbs.add_parser("list", help="every chapter with its status and score")

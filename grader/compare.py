@@ -12,8 +12,8 @@ from typing import Any
 
 from grader.protocol import BATCH, OpRow
 
-__all__ = ["Step", "align", "canonical_branches", "first_divergence", "family", "same", "weight_depth", "activation_bytes",
-           "concat_order_mistakes", "branch_label", "ACTIVATIONS", "POOLS", "NORMS"]
+__all__ = ["Step", "align", "canonical_branches", "first_divergence", "family", "same", "weight_depth", "alignment_cost", "activation_bytes",
+           "concat_order_mistakes", "branch_label", "branches", "ACTIVATIONS", "POOLS", "NORMS"]
 
 ACTIVATIONS = {"relu", "sigmoid", "tanh", "leaky_relu", "elu", "gelu", "relu6", "hardtanh", "silu", "softplus", "selu", "prelu"}
 POOLS = {"max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d"}
@@ -77,7 +77,10 @@ class Step:
         return "same" if same(self.reference, self.learner) else "changed"
 
 
-def align(reference: list[OpRow], learner: list[OpRow]) -> list[Step]:
+def align(reference: list[OpRow], learner: list[OpRow], stopped: bool = False) -> list[Step]:
+    """The alignment with the least cost. ``stopped``: the learner's rows are those that ran before an
+    error, so they are aligned with the reference's first rows only (what the reference does after the
+    point where the learner's model stopped is not a difference)."""
     n, m = len(reference), len(learner)
     cost = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(1, n + 1):
@@ -95,6 +98,8 @@ def align(reference: list[OpRow], learner: list[OpRow]) -> list[Step]:
             )
     steps: list[Step] = []
     i, j = n, m
+    if stopped:  # end where the learner's rows end: the cheapest reference prefix for all of them
+        i = min(range(n + 1), key=lambda k: (cost[k][m], -k))
 
     def close(a: float, b: float) -> bool:
         return abs(a - b) < 1e-9
@@ -123,6 +128,12 @@ def align(reference: list[OpRow], learner: list[OpRow]) -> list[Step]:
     return steps
 
 
+def alignment_cost(steps: list[Step]) -> float:
+    """What ``align`` minimises, for an alignment already made."""
+    return sum(_substitution(step.reference, step.learner) if step.reference is not None and step.learner is not None
+               else _gap(step.reference or step.learner) for step in steps)  # type: ignore[arg-type]
+
+
 def first_divergence(steps: list[Step]) -> tuple[int, Step] | None:
     """The first step that is not an exact match (optional no-op layers missing or extra are fine)."""
     for index, step in enumerate(steps):
@@ -147,7 +158,7 @@ def _ancestors(rows: list[OpRow], index: int) -> set[int]:
     return seen
 
 
-def _branches(rows: list[OpRow], cat: int) -> tuple[int, list[list[int]]] | None:
+def branches(rows: list[OpRow], cat: int) -> tuple[int, list[list[int]]] | None:
     """The parallel branches joined by rows[cat], each as row indices in execution order, and the row
     they fork from; None unless the rows between the fork and the cat are exactly those branches."""
     ends = rows[cat].inputs
@@ -166,6 +177,15 @@ def _branch_key(rows: list[OpRow], chain: list[int]) -> tuple[Any, ...]:
     return tuple(_key(rows[i]) for i in chain)
 
 
+_WIDTHS = {"in_channels", "out_channels", "bias"}
+
+
+def _branch_kind(rows: list[OpRow], chain: list[int]) -> tuple[Any, ...]:
+    """A branch without its widths (what a table column sets): its ops and their kernels, strides, paddings."""
+    return tuple((rows[i].op, tuple(sorted((k, v) for k, v in rows[i].hparams.items() if k not in _WIDTHS)))
+                 for i in chain)
+
+
 def canonical_branches(rows: list[OpRow], reference: list[OpRow]) -> list[OpRow]:
     """The learner's rows with each set of parallel branches (an Inception module) in the reference's
     branch order, so computing the branches in another order is not a structural mistake. The order in
@@ -174,20 +194,13 @@ def canonical_branches(rows: list[OpRow], reference: list[OpRow]) -> list[OpRow]
     cats = [i for i, row in enumerate(rows) if row.op == "cat"]
     order = list(range(len(rows)))
     for k, cat in enumerate(cats):
-        found = _branches(rows, cat)
-        ref_found = _branches(reference, ref_cats[k]) if k < len(ref_cats) else None
+        found = branches(rows, cat)
+        ref_found = branches(reference, ref_cats[k]) if k < len(ref_cats) else None
         if found is None or ref_found is None:
             continue
         fork, chains = found
-        wanted = [_branch_key(reference, chain) for chain in ref_found[1]]
-        remaining = list(chains)
-        placed: list[list[int]] = []
-        for key in wanted:
-            match = next((c for c in remaining if _branch_key(rows, c) == key), None)
-            if match is not None:
-                placed.append(match)
-                remaining.remove(match)
-        if remaining:  # not the same branches in another order: leave them for the alignment to explain
+        placed = _match_branches(rows, chains, reference, ref_found[1])
+        if placed is None:  # not the same branches in another order: leave them for the alignment to explain
             continue
         order[fork + 1:cat] = [i for chain in placed for i in chain]
     if order == list(range(len(rows))):
@@ -202,6 +215,27 @@ def canonical_branches(rows: list[OpRow], reference: list[OpRow]) -> list[OpRow]
         out.append(replace(row, inputs=tuple(new_index.get(i, i) for i in row.inputs),
                            layer=layer if row.layer is not None else None))
     return out
+
+
+def _match_branches(rows: list[OpRow], chains: list[list[int]], reference: list[OpRow],
+                    ref_chains: list[list[int]]) -> list[list[int]] | None:
+    """The learner's branches in the reference's order: each matched to the identical reference branch, or,
+    failing that, to the one of the same kind (same ops and kernels, other widths: a wrong table column is
+    then compared with its own column). None when they cannot all be matched one to one."""
+    placed: list[list[int] | None] = [None] * len(ref_chains)
+    remaining = list(chains)
+    for same in (_branch_key, _branch_kind):
+        for slot, ref_chain in enumerate(ref_chains):
+            if placed[slot] is not None:
+                continue
+            wanted = same(reference, ref_chain)
+            candidates = [chain for chain in remaining if same(rows, chain) == wanted]
+            if len(candidates) == 1 or (candidates and same is _branch_key):
+                placed[slot] = candidates[0]
+                remaining.remove(candidates[0])
+    if remaining or any(chain is None for chain in placed):
+        return None
+    return placed  # type: ignore[return-value]
 
 
 def branch_label(rows: list[OpRow], chain: list[int]) -> str:
@@ -224,7 +258,7 @@ def concat_order_mistakes(rows: list[OpRow]) -> list[tuple[str, list[str], list[
     for cat, row in enumerate(rows):
         if row.op != "cat":
             continue
-        found = _branches(rows, cat)
+        found = branches(rows, cat)
         if found is None:
             continue
         chains = sorted(found[1])  # in the order they run (the reference's, once canonical)

@@ -8,21 +8,23 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from grader import worked
-from grader.chapters import Variant
+from grader.chapters import BranchTable, Variant
 from grader.compare import (
     ACTIVATIONS,
     POOLS,
     Step,
     activation_bytes,
     align,
+    alignment_cost,
+    branches,
     concat_order_mistakes,
     family,
     first_divergence,
 )
 from grader.protocol import BATCH, ErrorInfo, FunctionResult, NumClassesResult, OpRow
-from grader.text import a_label, op_label, t
+from grader.text import a_label, op_label, sentences, t
 
-__all__ = ["Finding", "describe", "diagnose_step", "diagnose_error", "recognise_variant", "with_variant", "shape_text",
+__all__ = ["Finding", "describe", "diagnose_step", "diagnose_crash", "recognise_variant", "with_variant", "shape_text",
            "load_finding", "outcome_finding", "params_finding", "num_classes_finding", "function_finding"]
 
 
@@ -197,8 +199,10 @@ def _changed(step: Step, model: str, lang: str, last_layer: int | None) -> Findi
     return Finding(kind, level1, hints, layer=layer, suspect=suspect)
 
 
-def diagnose_step(steps: list[Step], index: int, model: str, lang: str) -> Finding:
-    """Explain the first divergence, ``steps[index]``."""
+def diagnose_step(steps: list[Step], index: int, model: str, lang: str, table: BranchTable | None = None,
+                  reference: list[OpRow] | None = None) -> Finding:
+    """Explain the first divergence, ``steps[index]``. With the chapter's ``table`` (GoogLeNet's Table 1) and
+    the whole ``reference``, a mistake inside a module of parallel branches is named by module and column."""
     last_layer = None
     previous: OpRow | None = None
     for step in steps[:index]:
@@ -208,6 +212,13 @@ def diagnose_step(steps: list[Step], index: int, model: str, lang: str) -> Findi
         if row is not None and row.layer is not None:
             last_layer = row.layer
     step = steps[index]
+    if table is not None and reference is not None:
+        named = _branch_finding(steps, index, model, lang, table, reference,
+                                _where(step.learner, lang, last_layer) if step.learner is not None else "")
+        if named is None and step.kind == "missing":
+            named = _missing_module(steps, index, model, lang, table, _position(previous, lang, last_layer))
+        if named is not None:
+            return named
     if step.kind == "changed":
         return _changed(step, model, lang, last_layer)
     if step.kind == "missing":
@@ -237,6 +248,88 @@ def diagnose_step(steps: list[Step], index: int, model: str, lang: str) -> Findi
     return Finding(kind, message, [message, why, t("fix.remove", lang, what=what, position=position)], layer=layer)
 
 
+# -- modules of parallel branches, named as their table names them ------------------------------------
+def module_label(module: str, lang: str) -> str:
+    """"inception 4c" for the module inception4c; the whole model when the module is the model itself."""
+    if not module:
+        return t("module.this", lang)
+    found = re.search(r"inception_?(\d[a-z])", module)
+    return f"inception {found.group(1)}" if found else module
+
+
+def _learner_of(steps: list[Step]) -> dict[int, OpRow]:
+    """The learner's row matched with each reference row (by the reference row's identity)."""
+    return {id(step.reference): step.learner for step in steps if step.reference is not None and step.learner is not None}
+
+
+def _branch_finding(steps: list[Step], index: int, model: str, lang: str, table: BranchTable,
+                    reference: list[OpRow], where: str) -> Finding | None:
+    """A convolution of an Inception module with the wrong width, said the way the paper's table says it:
+    the module, the branch's column, and the module's output channels written out with the learner's numbers."""
+    step = steps[index]
+    ref, got = step.reference, step.learner
+    if ref is None or got is None or ref.op != "conv2d" or got.op != "conv2d":
+        return None
+    if ref.hparams.get("out_channels") == got.hparams.get("out_channels"):
+        return None
+    position = next((i for i, row in enumerate(reference) if row is ref), None)
+    for cat, row in enumerate(reference):
+        found = branches(reference, cat) if row.op == "cat" else None
+        if found is None:
+            continue
+        chains = found[1]
+        for number, chain in enumerate(chains):
+            convs = [i for i in chain if reference[i].op == "conv2d"]
+            if position not in convs or number >= len(table.columns):
+                continue
+            column = table.columns[number][min(convs.index(position), len(table.columns[number]) - 1)]
+            module = module_label(row.module, lang)
+            facts = {"model": model, "module": module, "column": column, "where": where,
+                     "filters": got.hparams["out_channels"], "table": ref.hparams["out_channels"]}
+            learner = _learner_of(steps)
+            ends = [reference[[i for i in chain if reference[i].op == "conv2d"][-1]] for chain in chains]
+            widths = [learner[id(end)].hparams.get("out_channels") if id(end) in learner else None for end in ends]
+            expected = [end.hparams["out_channels"] for end in ends]
+            names = " + ".join(columns[-1] for columns in table.columns[: len(chains)])
+            why = t("why.branch_sum", lang, columns=names, terms=" + ".join(map(str, expected)), expected=sum(expected))
+            named = table.row_of(row.module)
+            fix = t("fix.branch", lang, column=column, table=facts["table"], module=module)
+            if named is not None:
+                fix = sentences(lang, fix, t("fix.branch_row", lang, row=f"Inception({', '.join(map(str, named[1]))})"))
+            if ref is ends[number] and None not in widths:  # the column is one of the module's outputs
+                message = t("where.branch_sum", lang, **facts, got=sum(widths), expected=sum(expected),
+                            terms=" + ".join(map(str, widths)))
+            else:  # a 1x1 reduction before a 3x3 or 5x5: the module's output does not change
+                message = t("where.branch_column", lang, **facts)
+            return Finding("shape", message, [message, why, fix], layer=got.layer, suspect="out_channels")
+    return None
+
+
+def _missing_module(steps: list[Step], index: int, model: str, lang: str, table: BranchTable, position: str
+                    ) -> Finding | None:
+    """A whole module of parallel branches left out (inception 4e): named, with its table row."""
+    first = steps[index].reference
+    if first is None or not first.module:
+        return None
+    top = first.module.split(".")[0]
+    run = []
+    for step in steps[index:]:
+        if step.kind != "missing" or step.reference is None or step.reference.module.split(".")[0] != top:
+            break
+        run.append(step.reference)
+    every = [step.reference for step in steps if step.reference is not None and step.reference.module.split(".")[0] == top]
+    if len(run) != len(every) or not any(row.op == "cat" for row in run):
+        return None
+    module = module_label(top, lang)
+    convs = sum(1 for row in run if row.op == "conv2d")
+    message = t("where.missing_module", lang, model=model, module=module, position=position, convs=convs)
+    named = table.row_of(top)
+    row = f"Inception({', '.join(map(str, named[1]))})" if named else module
+    return Finding("missing_layer", message, [message, t("why.missing_module", lang, module=module, row=row),
+                                              t("fix.add", lang, layer_desc=row, position=position)],
+                   layer=next((r.layer for r in run if r.layer is not None), None))
+
+
 # -- runtime errors from the learner's forward ----------------------------------------------------------
 _MATMUL = re.compile(r"mat1 and mat2 shapes cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)")
 _CHANNELS = re.compile(r"expected input\[([\d, ]+)\] to have (\d+) channels, but got (\d+) channels")
@@ -252,66 +345,100 @@ def _features_expr(rows: list[OpRow]) -> tuple[str, int | None]:
     return "", None
 
 
-def _ran_divergence(partial: list[OpRow], reference: list[OpRow], model: str, lang: str) -> Finding | None:
-    """The first divergence among the rows that ran before the error (the reference's later rows never ran)."""
-    if not partial:
-        return None
-    steps = align(reference, partial)
-    last = max(i for i, step in enumerate(steps) if step.learner is not None)
-    found = first_divergence(steps[: last + 1])
-    return diagnose_step(steps[: last + 1], found[0], model, lang) if found is not None else None
+@dataclass(frozen=True)
+class _Site:
+    """The error where it was raised: its own explanation (the diagnosis when every row before it matches
+    the reference) and one sentence saying what it is a consequence of (after a root cause upstream)."""
+
+    finding: Finding
+    because: str
 
 
-def diagnose_error(error: ErrorInfo, raw: Finding, partial: list[OpRow], reference: list[OpRow], model: str,
-                   lang: str) -> Finding:
-    """The error raised by the learner's forward pass, explained with what ran before it: level 1 says where
-    in the learner's terms, with the exception's own words (``raw``, at the file's line) under it."""
-    translated = _translate(error.detail, partial, reference, model, lang)
-    if translated is None:
-        return raw
-    first = f"{translated.message}\n{raw.message}" if translated.message else raw.message
-    return replace(raw, message=translated.message or raw.message, hints=[first, *translated.hints[1:]],
-                   layer=translated.layer, suspect=translated.suspect)
-
-
-def _translate(detail: str, partial: list[OpRow], reference: list[OpRow], model: str, lang: str) -> Finding | None:
+def _site(error: ErrorInfo, partial: list[OpRow], model: str, lang: str) -> _Site | None:
+    detail = error.detail
     weights_done = sum(1 for row in partial if row.layer is not None)
-    last = partial[-1] if partial else None
     if match := _MATMUL.search(detail):
         features, expected = int(match.group(2)), int(match.group(3))
         expr, total = _features_expr(partial)
         expr = expr if total == features else f"{features:,}"
-        ref_expr, _ = _features_expr([r for r in reference if r.op != "flatten" and r.layer is None or len(r.output_shape) == 3])
-        ref_flat = next((r for r in reference if r.op == "flatten"), None)
-        ref_text = ref_expr if ref_flat is None else _features_expr(reference[: reference.index(ref_flat)])[0]
-        message = f"{model}: " + t("error.matmul", lang, features_expr=expr, label=op_label("linear", lang), index=weights_done + 1, expected=expected)
-        return Finding("error", message, [message, t("error.matmul.why", lang, features_expr=expr),
-                                          t("error.matmul.fix", lang, features=features, reference_expr=ref_text or "?")],
-                       layer=weights_done + 1, suspect="in_features")
+        facts = {"features_expr": expr, "label": op_label("linear", lang), "index": weights_done + 1, "expected": expected}
+        message = f"{model}: " + t("error.matmul", lang, **facts)
+        hints = [message, t("error.matmul.why", lang, features_expr=expr), t("error.matmul.fix", lang, features=features)]
+        return _Site(Finding("error", message, hints, layer=weights_done + 1, suspect="in_features"),
+                     t("because.matmul", lang, **facts))
     if match := _CHANNELS.search(detail):
         expected, got = int(match.group(2)), int(match.group(3))
-        message = f"{model}: " + t("error.channels", lang, label=op_label("conv2d", lang), index=weights_done + 1, expected=expected, got=got)
-        return Finding("error", message, [message, t("error.channels.why", lang, got=got),
-                                          t("error.channels.fix", lang, got=got, expected=expected)],
-                       layer=weights_done + 1, suspect="in_channels")
+        facts = {"label": op_label("conv2d", lang), "index": weights_done + 1, "expected": expected, "got": got}
+        message = f"{model}: " + t("error.channels", lang, **facts)
+        # the first convolution reads the image: its in_channels is the image's, nothing before it can change
+        fix = t("error.channels.fix_image", lang, got=got) if weights_done == 0 else t("error.channels.fix", lang, got=got)
+        hints = [message, t("error.channels.why", lang, got=got), fix]
+        return _Site(Finding("error", message, hints, layer=weights_done + 1, suspect="in_channels"),
+                     t("because.channels", lang, **facts))
     if match := _TOO_SMALL.search(detail):
         size, k = int(match.group(1)), int(match.group(3))
         index = weights_done if weights_done else 1
         message = f"{model}: " + t("error.too_small", lang, k=k, label=op_label("conv2d", lang), index=index, size=size)
-        return Finding("error", message, [message, t("error.too_small.why", lang), t("error.too_small.fix", lang)],
-                       layer=index)
+        hints = [message, t("error.too_small.why", lang), t("error.too_small.fix", lang)]
+        return _Site(Finding("error", message, hints, layer=index), t("because.too_small", lang, k=k, size=size))
     if _CAT.search(detail):
         message = f"{model}: " + t("error.cat", lang, detail=detail.splitlines()[0])
-        # torch.cat only notices the wrong size: the branch layer that produced it is the first divergence
-        culprit = _ran_divergence(partial, reference, model, lang)
-        layer = culprit.layer if culprit is not None and culprit.layer is not None else weights_done or None
-        suspect = culprit.suspect if culprit is not None and culprit.suspect else "padding"
-        return Finding("error", message, [message, t("error.cat.why", lang), t("error.cat.fix", lang)],
-                       layer=layer, suspect=suspect)
-    if last is not None:
-        return Finding("error", "", ["", t("error.generic.why", lang, last=f"{describe(last)} -> {shape_text(last.output_shape)}"),
-                                     t("error.generic.fix", lang)], layer=weights_done or None)
+        hints = [message, t("error.cat.why", lang), t("error.cat.fix", lang)]
+        return _Site(Finding("error", message, hints, layer=weights_done or None, suspect="padding"), t("because.cat", lang))
     return None
+
+
+def diagnose_crash(error: ErrorInfo, raw: Finding, partial: list[OpRow], reference: list[OpRow], model: str, lang: str,
+                   variants: tuple[Variant, ...] = (), table: BranchTable | None = None
+                   ) -> tuple[Finding, list[Step], int | None]:
+    """A forward pass that raised. Root cause first: the rows that ran are aligned with the reference's first
+    rows, and their first difference is the diagnosis, the error its consequence ("... That is why flatten
+    then gives 576 features"). Only when every row before the error matches is the error site itself the
+    diagnosis. The exception's own words, at the learner's line (``raw``), stay under hint 1. Returns the
+    finding, the alignment and the index of the root cause in it."""
+    steps = _crash_alignment(error, partial, reference)
+    found = first_divergence(steps)
+    site = _site(error, partial, model, lang)
+    variant = recognise_variant(variants, partial)
+    if found is not None:
+        root = with_variant(diagnose_step(steps, found[0], model, lang, table, reference), variant, lang)
+        because = site.because if site is not None else t("because.other", lang, exc_type=error.exc_type or "Error")
+        message = sentences(lang, root.message, because)
+        finding = replace(root, message=message, hints=[message, *root.hints[1:]])
+    elif site is not None:
+        finding = with_variant(site.finding, variant, lang)
+    else:
+        last = partial[-1] if partial else None
+        hints = [raw.message]
+        if last is not None:
+            hints += [t("error.generic.why", lang, last=f"{describe(last)} -> {shape_text(last.output_shape)}"),
+                      t("error.generic.fix", lang)]
+        return replace(raw, hints=hints, layer=sum(1 for row in partial if row.layer is not None) or None), steps, None
+    # the exception's own words, at the learner's line, under the explanation
+    hints = [f"{finding.hints[0]}\n{raw.message}", *finding.hints[1:]]
+    return replace(finding, hints=hints, line=raw.line), steps, found[0] if found else None
+
+
+_WEIGHT = re.compile(r"weight of size \[(\d+), (\d+), (\d+), (\d+)\]")
+
+
+def _crash_alignment(error: ErrorInfo, partial: list[OpRow], reference: list[OpRow]) -> list[Step]:
+    """The rows that ran, aligned with the reference's first rows. Where the error names the weights of the
+    layer that failed (torch says "weight of size [256, 832, 1, 1]", "400x120"), the reference's layer with
+    those weights anchors the alignment: the learner's rows are everything before it (a module left out
+    upstream is then missing, not an extra layer at the end)."""
+    shape = None
+    if (match := _MATMUL.search(error.detail)) is not None:
+        shape = ("linear", {"in_features": int(match.group(3)), "out_features": int(match.group(4))})
+    elif (match := _WEIGHT.search(error.detail)) is not None:
+        out, inn, kh, kw = (int(v) for v in match.groups())
+        shape = ("conv2d", {"out_channels": out, "in_channels": inn, "kernel_size": kh if kh == kw else (kh, kw)})
+    anchors = [] if shape is None else [
+        index for index, row in enumerate(reference)
+        if row.op == shape[0] and all(row.hparams.get(name) == value for name, value in shape[1].items())]
+    if not anchors:
+        return align(reference, partial, stopped=True)
+    return min((align(reference[:anchor], partial) for anchor in anchors), key=alignment_cost)
 
 
 # -- well-known variants ----------------------------------------------------------------------------
@@ -325,8 +452,8 @@ def with_variant(finding: Finding, variant: str | None, lang: str) -> Finding:
     if variant is None:
         return finding
     note = t(f"variant.{variant}", lang)
-    hints = [f"{finding.hints[0]} {note}", *finding.hints[1:]] if finding.hints else [note]
-    return replace(finding, message=f"{finding.message} {note}", hints=hints, variant=variant)
+    hints = [sentences(lang, finding.hints[0], note), *finding.hints[1:]] if finding.hints else [note]
+    return replace(finding, message=sentences(lang, finding.message, note), hints=hints, variant=variant)
 
 
 # -- what stopped the learner's code before any comparison -------------------------------------------

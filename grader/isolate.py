@@ -28,7 +28,7 @@ from typing import Any
 __all__ = ["Outcome", "run_isolated", "send_stage", "warm_up", "DEFAULT_TIMEOUT", "DEFAULT_MEMORY_MB"]
 
 DEFAULT_TIMEOUT = 20.0  # seconds
-DEFAULT_MEMORY_MB = 3072  # added to the forkserver's own address space
+DEFAULT_MEMORY_MB = 2048  # added to the forkserver's own address space (every reference grades in 1 GB)
 OUTPUT_CAP_BYTES = 1 << 20  # what the learner's print() calls may write; the rest is dropped
 FILE_CAP_BYTES = 8 << 20  # backstop for output written below Python (C extensions), and for files
 _PRELOAD = ["torch", "grader.probe", "grader.preload"]

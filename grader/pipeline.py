@@ -28,7 +28,7 @@ from grader.checks import (
     worksheet_checks,
 )
 from grader.compare import align, canonical_branches, first_divergence
-from grader.diagnose import Finding, diagnose_error, load_finding, outcome_finding
+from grader.diagnose import Finding, diagnose_crash, load_finding, outcome_finding
 from grader.isolate import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Outcome, run_isolated
 from grader.protocol import ChapterProbe, FunctionResult, StructureProbe, WorksheetProbe
 from grader.report import Check, ModelView, Report
@@ -65,11 +65,13 @@ def _model_checks(chapter: Chapter, spec: ModelSpec, probe: StructureProbe, func
         return failed(chapter, ids, load_finding(probe.error, path, spec.label, lang, limits.memory_mb), spec.label)
     traced = probe.trace
     if traced.error is not None:
-        views[spec.label] = ModelView(spec.label, ref.rows, traced.rows)
-        raw = load_finding(traced.error, path, spec.label, lang, limits.memory_mb)
-        if traced.error.kind == "error":
-            raw = diagnose_error(traced.error, raw, list(traced.rows), list(ref.rows), spec.label, lang)
-        return failed(chapter, ids, raw, spec.label)
+        finding = load_finding(traced.error, path, spec.label, lang, limits.memory_mb)
+        steps, divergence = [], None
+        if traced.error.kind == "error":  # the forward pass raised: its root cause, upstream of where it did
+            finding, steps, divergence = diagnose_crash(traced.error, finding, list(traced.rows), list(ref.rows),
+                                                        spec.label, lang, chapter.variants, chapter.branch_table)
+        views[spec.label] = ModelView(spec.label, ref.rows, traced.rows, tuple(steps), divergence)
+        return failed(chapter, ids, finding, spec.label)
     # parallel branches computed in another order are fine: compare them in the reference's order
     learner = tuple(canonical_branches(list(traced.rows), list(ref.rows)))
     steps = tuple(align(list(ref.rows), list(learner)))

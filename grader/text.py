@@ -17,7 +17,7 @@ from typing import Any
 from grader.texts import app, course, drill
 from grader.texts import grader as grader_texts
 
-__all__ = ["LANGS", "LANG_NAMES", "TEXTS", "Bilingual", "t", "normalize_lang", "default_lang", "op_label", "a_label", "width", "pad"]
+__all__ = ["LANGS", "LANG_NAMES", "TEXTS", "Bilingual", "t", "normalize_lang", "default_lang", "op_label", "a_label", "width", "pad", "sentences"]
 
 LANGS = ("en", "zh-TW")
 LANG_NAMES = {"en": "English", "zh-TW": "繁體中文"}
@@ -90,3 +90,9 @@ def width(text: str) -> int:
 def pad(text: str, columns: int) -> str:
     """``text`` padded with spaces to ``columns`` terminal columns (str.ljust counts characters)."""
     return text + " " * max(0, columns - width(text))
+
+
+def sentences(lang: str, *parts: str) -> str:
+    """Whole sentences one after the other: a space between them in English, none after zh-TW's 。."""
+    joiner = "" if normalize_lang(lang) == "zh-TW" else " "
+    return joiner.join(part for part in parts if part)

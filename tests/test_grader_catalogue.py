@@ -29,7 +29,7 @@ import pytest
 from grader import reference
 from grader.chapters import get_chapter
 from grader.cli import main
-from grader.diagnose import Finding, diagnose_error
+from grader.diagnose import Finding, diagnose_crash
 from grader.isolate import warm_up
 from grader.pipeline import grade
 from grader.protocol import ErrorInfo
@@ -93,7 +93,7 @@ CATALOGUE = [
     case("ch01_lenet/d2l_lenet_adapted.py", "LeNet5.structure", "shape", 1, "padding"),
     case("ch01_lenet/fc1_in_features.py", "LeNet5.structure", "error", 3, "in_features"),
     case("ch01_lenet/unused_aux_head.py", "LeNet5.params", "params", None, None),
-    case("ch01_lenet/d2l_lenet.py", "LeNet5.structure", "error", 3, "in_features"),
+    case("ch01_lenet/d2l_lenet.py", "LeNet5.structure", "shape", 1, "padding"),  # root cause, not the crash
     # -- chapter 2: AlexNet -----------------------------------------------------------------------------
     case("ch02_alexnet/correct_sequential.py"),
     case("ch02_alexnet/correct_functional.py"),
@@ -159,8 +159,10 @@ CATALOGUE = [
     case("ch06_googlenet/hardcoded_1000.py", "GoogLeNet.num_classes", "num_classes", 58, "num_classes"),
     case("ch06_googlenet/cat_order.py", "Inception.function", "function", None, None),
     case("ch06_googlenet/cat_order_inline.py", "Inception.function", "function", None, None),
-    case("ch06_googlenet/pad0_3x3.py", "Inception.structure", "error", 3, "padding"),
-    case("ch06_googlenet/missing_4e_unadjusted.py", "GoogLeNet.structure", "error", 40, "in_channels"),
+    case("ch06_googlenet/pad0_3x3.py", "Inception.structure", "shape", 3, "padding"),
+    case("ch06_googlenet/missing_4e_unadjusted.py", "GoogLeNet.structure", "missing_layer", 40, None),
+    case("ch06_googlenet/table_4c_pool_proj.py", "GoogLeNet.structure", "shape", 33, "out_channels"),
+    case("ch06_googlenet/branch_order_wrong_ch5x5.py", "Inception.structure", "shape", 5, "out_channels"),
 ]
 
 
@@ -299,13 +301,27 @@ def test_function_check_does_not_claim_matching_shapes_after_a_shape_divergence(
     ("ch05_vgg/extra_conv_block2.py", "VGG16.structure", 2, ["nn.Conv2d(128, 128, kernel_size=3, padding=1)"]),
     # runtime errors
     ("ch02_alexnet/fc1_in_features.py", "AlexNet.structure", 1, ["9,216 features", "expects 6,400"]),
-    ("ch02_alexnet/fc1_in_features.py", "AlexNet.structure", 3, ["nn.Linear(9216, ...)", "256*6*6 = 9,216"]),
-    ("ch01_lenet/d2l_lenet.py", "LeNet5.structure", 3, ["nn.Linear(576, ...)", "16*5*5 = 400"]),
+    ("ch02_alexnet/fc1_in_features.py", "AlexNet.structure", 2, ["256*6*6 = 9,216"]),
+    ("ch02_alexnet/fc1_in_features.py", "AlexNet.structure", 3, ["nn.Linear(9216, ...)", "the number of values flatten gives"]),
+    # a crash is explained by its root cause upstream, the crash is its consequence
+    ("ch01_lenet/d2l_lenet.py", "LeNet5.structure", 1,
+     ["conv layer 1", "6x32x32", "6x28x28", "That is why flatten then gives 16*6*6 = 576 features", "expects 400"]),
+    ("ch01_lenet/d2l_lenet.py", "LeNet5.structure", 2, ["floor((32 - 5 + 2*2) / 1) + 1 = 32"]),
+    ("ch01_lenet/d2l_lenet.py", "LeNet5.structure", 3, ["padding=0 gives 28x28"]),
+    ("ch06_googlenet/table_4c_pool_proj.py", "GoogLeNet.structure", 1,
+     ["inception 4c outputs 480 channels where the table gives 512", "pool_proj", "32 filters, the table says 64",
+      "128 + 256 + 64 + 32 = 480", "That is why"]),
+    ("ch06_googlenet/table_4c_pool_proj.py", "GoogLeNet.structure", 2, ["128 + 256 + 64 + 64 = 512"]),
+    ("ch06_googlenet/table_4c_pool_proj.py", "GoogLeNet.structure", 3,
+     ["pool_proj=64 in inception 4c", "Inception(512, 128, 128, 256, 24, 64, 64)"]),
+    ("ch06_googlenet/branch_order_wrong_ch5x5.py", "Inception.structure", 1, ["ch5x5", "64 + 128 + 64 + 32 = 288"]),
+    ("ch06_googlenet/missing_4e_unadjusted.py", "GoogLeNet.structure", 1, ["inception 4e is missing"]),
+    ("ch06_googlenet/missing_4e_unadjusted.py", "GoogLeNet.structure", 3, ["Inception(528, 256, 160, 320, 32, 128, 128)"]),
     pytest.param("ch02_alexnet/fc1_in_features.py", "AlexNet.structure", 1, ["256*6*6 = 9,216", "fc layer 6"]),
     pytest.param("ch01_lenet/fc1_in_features.py", "LeNet5.structure", 1, ["16*5*5 = 400", "fc layer 3"]),
     pytest.param("ch01_lenet/d2l_lenet.py", "LeNet5.structure", 1, ["16*6*6 = 576", "fc layer 3"]),
     pytest.param("ch06_googlenet/missing_4e_unadjusted.py", "GoogLeNet.structure", 1,
-                 ["conv layer 40 expects 832 input channels but receives 528"]),
+                 ["conv layer 40 then receives 528 channels where it expects 832"]),
 ])
 def test_hint_numbers(file: str, check: str, level: int, parts: list[str]) -> None:
     found = graded(file).check(check)
@@ -331,8 +347,8 @@ def test_cat_error_points_at_the_branch_that_changed_size() -> None:
     error = ErrorInfo("error", "RuntimeError", "Sizes of tensors must match except in dimension 1. Expected size 28 but "
                       "got size 26 for tensor number 1 in the list.", stage="forward")
     raw = Finding("error", "inception.py, line 30: the forward pass raised RuntimeError: Sizes of tensors ...")
-    finding = diagnose_error(error, raw, partial, ref, "Inception", "en")
-    assert (finding.kind, finding.layer, finding.suspect) == ("error", 3, "padding")
+    finding, _, _ = diagnose_crash(error, raw, partial, ref, "Inception", "en")
+    assert (finding.kind, finding.layer, finding.suspect) == ("shape", 3, "padding")
     assert "torch.cat" in finding.message
 
 
