@@ -21,8 +21,10 @@ from grader.diagnose import (
     function_finding,
     load_finding,
     num_classes_finding,
+    output_finding,
     params_finding,
     recognise_variant,
+    single_image_finding,
     with_variant,
 )
 from grader.protocol import FormulaResult, FunctionResult, OpRow, StructureProbe, WorksheetProbe
@@ -74,9 +76,14 @@ def failed(chapter: Chapter, check_ids: list[str], finding: Finding, model: str 
 def structure_check(chapter: Chapter, spec: ModelSpec, comparison: Comparison, lang: str) -> Check:
     check_id = f"{spec.label}.structure"
     if comparison.divergence is None:
+        traced = comparison.probe.trace
+        assert traced is not None
+        # every layer matches: what forward returns, and the same with one image as with a batch
+        finding = output_finding(traced.output_type, traced.output_shape, spec.label, lang) or single_image_finding(
+            list(comparison.learner), traced.output_shape, comparison.probe.single, spec.label, lang)
         depth = sum(1 for row in comparison.learner if row.layer is not None)
         message = t("passed.structure", lang, model=spec.label, layers=len(comparison.learner), depth=depth)
-        return _check(chapter, check_id, None, message, spec.label)
+        return _check(chapter, check_id, finding, message, spec.label)
     finding = diagnose_step(list(comparison.steps), comparison.divergence, spec.label, lang, chapter.branch_table,
                             list(comparison.reference.rows))
     finding = with_variant(finding, recognise_variant(chapter.variants, list(comparison.learner)), lang)

@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any
 
+from grader.formulas import pair, pool_output_size
 from grader.protocol import BATCH, OpRow
 
 __all__ = ["Step", "align", "canonical_branches", "first_divergence", "family", "same", "weight_depth", "alignment_cost", "activation_bytes",
@@ -33,8 +34,25 @@ def family(op: str) -> str:
     return op
 
 
+def _no_effect(row: OpRow) -> set[str]:
+    """Hyperparameters that change nothing for this input: ceil_mode on a pool whose windows fit exactly
+    (the output is what floor gives). Written or not, they are not a difference."""
+    if row.op in ("max_pool2d", "avg_pool2d") and row.hparams.get("ceil_mode") and len(row.input_shape) == 3:
+        h = row.hparams
+        try:
+            floor = tuple(pool_output_size(size, k, s, p, d) for size, k, s, p, d in zip(
+                row.input_shape[1:], pair(h["kernel_size"]), pair(h["stride"]), pair(h.get("padding", 0)),
+                pair(h.get("dilation", 1))))
+        except (ValueError, KeyError):
+            return set()
+        if floor == tuple(row.output_shape[1:]):
+            return {"ceil_mode"}
+    return set()
+
+
 def _key(row: OpRow) -> tuple[Any, ...]:
-    hparams = tuple(sorted((k, v) for k, v in row.hparams.items() if k not in _IGNORED_HPARAMS))
+    ignored = _IGNORED_HPARAMS | _no_effect(row)
+    hparams = tuple(sorted((k, v) for k, v in row.hparams.items() if k not in ignored and (k, v) != ("ceil_mode", False)))
     return (row.op, row.output_shape, hparams)
 
 

@@ -3,6 +3,7 @@ three levels of hints (1 where, 2 why with the formula and the learner's own num
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -21,11 +22,12 @@ from grader.compare import (
     family,
     first_divergence,
 )
-from grader.protocol import BATCH, ErrorInfo, FunctionResult, NumClassesResult, OpRow
-from grader.text import a_label, op_label, sentences, t
+from grader.protocol import BATCH, ErrorInfo, FunctionResult, NumClassesResult, OpRow, TraceResult
+from grader.text import a_label, normalize_lang, op_label, sentences, t
 
 __all__ = ["Finding", "describe", "diagnose_step", "diagnose_crash", "recognise_variant", "with_variant", "shape_text",
-           "load_finding", "outcome_finding", "params_finding", "num_classes_finding", "function_finding"]
+           "load_finding", "outcome_finding", "params_finding", "num_classes_finding", "function_finding",
+           "merges_batch", "batch_finding", "single_image_finding", "output_finding"]
 
 
 @dataclass(frozen=True)
@@ -212,6 +214,8 @@ def diagnose_step(steps: list[Step], index: int, model: str, lang: str, table: B
         if row is not None and row.layer is not None:
             last_layer = row.layer
     step = steps[index]
+    if step.learner is not None and merges_batch(step.learner):
+        return batch_finding(step.learner, _where(step.learner, lang, last_layer), BATCH, model, lang, last_layer)
     if table is not None and reference is not None:
         named = _branch_finding(steps, index, model, lang, table, reference,
                                 _where(step.learner, lang, last_layer) if step.learner is not None else "")
@@ -246,6 +250,61 @@ def diagnose_step(steps: list[Step], index: int, model: str, lang: str, table: B
     kind = "activation" if got.op in ACTIVATIONS else "extra_layer"
     layer = got.layer if got.layer is not None else last_layer
     return Finding(kind, message, [message, why, t("fix.remove", lang, what=what, position=position)], layer=layer)
+
+
+# -- the batch dimension and what forward returns ---------------------------------------------------
+def merges_batch(row: OpRow) -> bool:
+    """A reshape that does not keep dimension 0 as the batch: x.view(-1), torch.flatten(x), x.view(1, -1),
+    a batch size written into the code, or x.squeeze() on a batch of one. (Shapes exclude dimension 0,
+    so the values of one image no longer add up.)"""
+    return row.op == "reshape" and math.prod(row.output_shape) != math.prod(row.input_shape)
+
+
+def batch_finding(row: OpRow, where: str, count: int, model: str, lang: str, last_layer: int | None) -> Finding:
+    """``row`` merges (or, with one image, removes) the batch dimension."""
+    features = math.prod(row.input_shape)
+    if count == 1:
+        message = t("where.batch_single", lang, model=model, where=where, features=features, count=BATCH)
+    else:
+        message = t("where.batch_merged", lang, model=model, where=where, features=features, count=count,
+                    total=count * features)
+    return Finding("batch", message, [message, t("why.batch", lang), t("fix.batch", lang)], layer=last_layer,
+                   suspect="start_dim")
+
+
+def single_image_finding(rows: list[OpRow], batch_output: tuple[int, ...], single: TraceResult | None,
+                         model: str, lang: str) -> Finding | None:
+    """The model traced with one image: None when it behaves as with a batch."""
+    if single is None or (single.error is None and single.output_shape == batch_output):
+        return None
+    culprit = next((row for row in single.rows if merges_batch(row)), None)
+    last = None
+    for row in single.rows:
+        if row is culprit:
+            break
+        last = row.layer if row.layer is not None else last
+    if culprit is not None:
+        return batch_finding(culprit, _where(culprit, lang, last), 1, model, lang, last)
+    message = t("where.batch_single_other", lang, model=model, count=BATCH)
+    return Finding("batch", message, [message, t("why.batch", lang)], suspect="start_dim")
+
+
+def returned(output_type: str, lang: str) -> str:
+    """What forward returned, as a sentence says it: "None", "a tuple of 2", "a dict" (zh-TW: no article)."""
+    if output_type == "NoneType":
+        return "None"
+    if normalize_lang(lang) != "en":
+        return output_type
+    return ("an " if output_type[:1] in "aeiou" else "a ") + output_type
+
+
+def output_finding(output_type: str, output_shape: tuple[int, ...], model: str, lang: str) -> Finding | None:
+    """None when forward returns a tensor; else what it returns instead, and how to return the scores."""
+    if output_type == "Tensor":
+        return None
+    key = "where.returns_none" if output_type == "NoneType" else "where.returns_other"
+    message = t(key, lang, model=model, type=returned(output_type, lang), shape="x".join(map(str, output_shape)) or "?")
+    return Finding("output", message, [message, t("why.returns", lang), t("fix.returns", lang)])
 
 
 # -- modules of parallel branches, named as their table names them ------------------------------------
@@ -543,8 +602,10 @@ def num_classes_finding(result: NumClassesResult, last: OpRow | None, reference:
     asked = result.asked
     if result.error is None and result.output_shape == (asked,):
         return None
-    if result.error is None:
-        got = "x".join(map(str, result.output_shape or ()))
+    if result.error is None and result.output_type != "Tensor":
+        message = t("num_classes.not_tensor", lang, model=model, asked=asked, type=returned(result.output_type, lang))
+    elif result.error is None:
+        got = "x".join(map(str, result.output_shape or ())) or "1"  # a scalar is one value
         message = t("num_classes.wrong", lang, model=model, asked=asked, got=got)
     else:
         message = t("num_classes.error", lang, model=model, asked=asked, detail=result.error.detail)
@@ -582,7 +643,10 @@ def function_finding(result: FunctionResult | None, *, structure_passed: bool, l
         return Finding("function", message, [message, t("function.slow_why", lang)])
     if status == "error" and result.error is not None:
         return load_finding(result.error, path, model, lang, memory_mb)
-    if status == "parameters" and structure_passed:
+    if status == "not_tensor":
+        message = t("function.not_tensor", lang, model=model, type=returned(result.output_type, lang))
+        return Finding("output", message, [message, t("why.returns", lang), t("fix.returns", lang)])
+    if status in ("parameters", "shape", "not_run") and structure_passed:
         message = t("function.parameters", lang, model=model)
         return Finding("function", message, [message])
     concat = concat_order_mistakes(learner)

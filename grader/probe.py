@@ -91,7 +91,35 @@ def _unused(model: nn.Module, rows: list[OpRow]) -> tuple[str, ...]:
     return tuple(name for name, _ in model.named_parameters() if name not in used)
 
 
-def _trace_model(cls: Any, spec: ModelSpec, path: str, num_classes: int | None = None) -> TraceResult:
+def materialise(model: nn.Module, input_shape: tuple[int, ...]) -> None:
+    """Lazy modules (nn.LazyConv2d, nn.LazyLinear: how d2l writes every network) get their weights' shapes
+    from a first forward pass: one dry run, on the model's own (meta) device, before anything counts them."""
+    if any(isinstance(p, nn.parameter.UninitializedParameter) for p in model.parameters()):
+        device = next((p.device for p in model.parameters()), torch.device("meta"))
+        with torch.no_grad():
+            model.eval()(torch.empty((BATCH, *input_shape), device=device))
+
+
+def _output_type(output: Any) -> str:
+    """What forward returned, as the messages name it: Tensor, tuple of 3, list of 2, dict, NoneType, ..."""
+    if isinstance(output, torch.Tensor):
+        return "Tensor"
+    if isinstance(output, (tuple, list)):
+        return f"{type(output).__name__} of {len(output)}"
+    return type(output).__name__
+
+
+def _traced(model: nn.Module, spec: ModelSpec, batch: int) -> tuple[Any, str]:
+    """trace() of the model, and the type of what its forward returned."""
+    returned: list[str] = []
+    hook = model.register_forward_hook(lambda module, args, output: returned.append(_output_type(output)))
+    try:
+        return trace(model, spec.input_shape, batch_size=batch), returned[0] if returned else "NoneType"
+    finally:
+        hook.remove()
+
+
+def _trace_model(cls: Any, spec: ModelSpec, path: str, num_classes: int | None = None, batch: int = BATCH) -> TraceResult:
     """Build on the meta device and trace; if the meta run fails, build on the CPU and trace again, for
     torch's usual error message (and for learner code that needs real values)."""
     model, error = _attempt(lambda: _build(cls, spec, "meta", num_classes), path, "build")
@@ -99,16 +127,19 @@ def _trace_model(cls: Any, spec: ModelSpec, path: str, num_classes: int | None =
         kind = "not_module" if "not an nn.Module" in error.detail else None
         return TraceResult(rows=(), error=replace(error, kind=kind) if kind else error)
     partial: list[OpRow] = []
-    traced, meta_error = _attempt(lambda: trace(model, spec.input_shape, batch_size=BATCH), path, "forward", partial)
-    if traced is None:
+    _attempt(lambda: materialise(model, spec.input_shape), path, "forward")  # an error here repeats below
+    found, meta_error = _attempt(lambda: _traced(model, spec, batch), path, "forward", partial)
+    if found is None:
         model, error = _attempt(lambda: _build(cls, spec, "cpu", num_classes), path, "build")
         if model is not None:
-            traced, error = _attempt(lambda: trace(model, spec.input_shape, batch_size=BATCH), path, "forward", partial)
-        if traced is None:
+            _attempt(lambda: materialise(model, spec.input_shape), path, "forward")
+            found, error = _attempt(lambda: _traced(model, spec, batch), path, "forward", partial)
+        if found is None:
             return TraceResult(rows=tuple(partial), error=error or meta_error)
+    traced, returned = found
     rows = list(traced.rows)
     return TraceResult(rows=tuple(rows), total_params=traced.total_params, output_shape=tuple(traced.output_shape),
-                       unused_params=_unused(model, rows))
+                       output_type=returned, unused_params=_unused(model, rows))
 
 
 def _structure(module: Any, spec: ModelSpec, path: str) -> tuple[StructureProbe, Any]:
@@ -124,8 +155,12 @@ def _structure(module: Any, spec: ModelSpec, path: str) -> tuple[StructureProbe,
     other = None
     if spec.num_classes is not None:
         again = _trace_model(cls, spec, path, num_classes=OTHER_NUM_CLASSES)
-        other = NumClassesResult(OTHER_NUM_CLASSES, again.output_shape if again.error is None else None, again.error)
-    return StructureProbe(spec.label, trace=traced, num_classes=other), cls
+        other = NumClassesResult(OTHER_NUM_CLASSES, again.output_shape if again.error is None else None, again.error,
+                                 again.output_type)
+    # one image as well as a batch: code that merges the batch into the features, or squeezes it away,
+    # works for one of them only
+    single = _trace_model(cls, spec, path, batch=1)
+    return StructureProbe(spec.label, trace=traced, num_classes=other, single=single), cls
 
 
 # -- stage 2: the function check ----------------------------------------------------------------------
@@ -164,6 +199,9 @@ def _function(cls: Any, spec: ModelSpec, path: str, learner_rows: tuple[OpRow, .
     learner, error = _attempt(lambda: _build(cls, spec, "meta"), path, "build")
     if learner is None:
         return FunctionResult(spec.label, "error", error=error, macs=macs)
+    _, error = _attempt(lambda: materialise(learner, spec.input_shape), path, "forward")
+    if error is not None:
+        return FunctionResult(spec.label, "error", error=error, macs=macs)
     ref_params, learner_params = _use_order(reference, list(reference_rows)), _use_order(learner, ordered)
     if [tuple(p.shape) for _, p in ref_params] != [tuple(p.shape) for _, p in learner_params]:
         return FunctionResult(spec.label, "parameters", macs=macs)
@@ -196,7 +234,7 @@ def _function(cls: Any, spec: ModelSpec, path: str, learner_rows: tuple[OpRow, .
     if error is not None:
         return FunctionResult(spec.label, "error", error=error, macs=macs)
     if not isinstance(actual, torch.Tensor):
-        return FunctionResult(spec.label, "not_tensor", output_type=type(actual).__name__, macs=macs)
+        return FunctionResult(spec.label, "not_tensor", output_type=_output_type(actual), macs=macs)
     if actual.shape != expected.shape:
         return FunctionResult(spec.label, "shape", macs=macs)
     actual = actual.to(expected.dtype)

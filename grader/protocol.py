@@ -76,7 +76,7 @@ class TraceResult:
     rows: tuple[OpRow, ...]  # every op that ran; when ``error`` is set, those before it
     total_params: int = 0
     output_shape: tuple[int, ...] = ()
-    output_type: str = "Tensor"  # what forward returned: Tensor, tuple, list, dict, NoneType, ...
+    output_type: str = "Tensor"  # what forward returned: Tensor, "tuple of 2", "list of 3", dict, NoneType, ...
     unused_params: tuple[str, ...] = ()  # parameters the forward pass never used, by name
     error: ErrorInfo | None = None  # building or the forward pass raised
 
@@ -88,6 +88,7 @@ class NumClassesResult:
     asked: int
     output_shape: tuple[int, ...] | None = None
     error: ErrorInfo | None = None
+    output_type: str = "Tensor"
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class StructureProbe:
     error: ErrorInfo | None = None  # the class is missing or not an nn.Module: nothing else was tried
     trace: TraceResult | None = None
     num_classes: NumClassesResult | None = None
+    single: TraceResult | None = None  # traced with one image instead of a batch
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,10 @@ CATALOGUE = [
     case("ch01_lenet/d2l_lenet_adapted.py", "LeNet5.structure", "shape", 1, "padding"),
     case("ch01_lenet/fc1_in_features.py", "LeNet5.structure", "error", 3, "in_features"),
     case("ch01_lenet/unused_aux_head.py", "LeNet5.params", "params", None, None),
+    case("ch01_lenet/correct_lazy.py"),
+    case("ch01_lenet/view_minus_one.py", "LeNet5.structure", "batch", 2, "start_dim"),
+    case("ch01_lenet/no_return.py", "LeNet5.structure", "output", None, None),
+    case("ch01_lenet/foward_typo.py", "LeNet5.structure", "no_forward", None, None),
     case("ch01_lenet/d2l_lenet.py", "LeNet5.structure", "shape", 1, "padding"),  # root cause, not the crash
     # -- chapter 2: AlexNet -----------------------------------------------------------------------------
     case("ch02_alexnet/correct_sequential.py"),
@@ -108,6 +112,8 @@ CATALOGUE = [
     case("ch02_alexnet/hardcoded_1000.py", "AlexNet.num_classes", "num_classes", 8, "num_classes"),
     case("ch02_alexnet/dropout_always_on.py", "AlexNet.function", "function", None, None),
     case("ch02_alexnet/fc1_in_features.py", "AlexNet.structure", "error", 6, "in_features"),
+    case("ch02_alexnet/correct_lazy.py"),
+    case("ch02_alexnet/flatten_no_start_dim.py", "AlexNet.structure", "batch", 5, "start_dim"),
     # -- chapter 3: ZFNet -------------------------------------------------------------------------------
     case("ch03_zfnet/correct_sequential.py"),
     case("ch03_zfnet/correct_functional.py"),
@@ -119,6 +125,7 @@ CATALOGUE = [
     case("ch03_zfnet/extra_softmax.py", "ZFNet.structure", "extra_layer", 8, None),
     case("ch03_zfnet/avgpool_last.py", "ZFNet.structure", "pooling", 5, None),
     case("ch03_zfnet/lrn.py", "ZFNet.structure", "extra_layer", 1, None),
+    case("ch03_zfnet/returns_tuple.py", "ZFNet.structure", "output", None, None),
     # -- chapter 4: NiN ---------------------------------------------------------------------------------
     case("ch04_nin/correct_d2l.py"),
     case("ch04_nin/correct_solution_style.py"),
@@ -132,6 +139,7 @@ CATALOGUE = [
     case("ch04_nin/no_last_relu.py", "NiN.structure", "activation", 3, None),
     case("ch04_nin/no_dropout.py", "NiN.structure", "missing_layer", 9, None),
     case("ch04_nin/hardcoded_1000.py", "NiN.num_classes", "num_classes", 12, "num_classes"),
+    case("ch04_nin/squeeze.py", "NiN.structure", "batch", 12, "start_dim"),
     # -- chapter 5: VGG16 -------------------------------------------------------------------------------
     case("ch05_vgg/correct_make_layers.py"),
     case("ch05_vgg/correct_blocks.py"),
@@ -145,6 +153,9 @@ CATALOGUE = [
     case("ch05_vgg/no_dropout.py", "VGG16.structure", "missing_layer", 14, None),
     case("ch05_vgg/hardcoded_1000.py", "VGG16.num_classes", "num_classes", 16, "num_classes"),
     case("ch05_vgg/no_maxpool.py", "VGG16.structure", "missing_layer", 2, None),
+    case("ch05_vgg/ceil_mode_everywhere.py"),
+    case("ch05_vgg/view_one_row.py", "VGG16.structure", "batch", 13, "start_dim"),
+    case("ch05_vgg/forward_inside_init.py", "VGG16.structure", "no_forward", None, None),
     case("ch05_vgg/misnamed_vgg.py", "VGG16.structure", "missing_class", None, None),
     # -- chapter 6: GoogLeNet (Inception 3a on 192x28x28, then the whole network) ------------------------
     case("ch06_googlenet/correct_sequential.py"),
