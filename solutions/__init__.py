@@ -1,4 +1,5 @@
-"""The reference zoo: the six classic CNNs of the course, each registered with its facts."""
+"""The reference zoo: the six classic CNNs of the course, each registered with its facts, and a small
+global-average-pooling network for the digits (class activation maps; not a chapter exercise)."""
 
 from solutions._registry import ModelInfo, get_model, get_model_info, list_models, register_model
 from solutions.ch01_lenet.lenet import LeNet5
@@ -7,6 +8,7 @@ from solutions.ch03_zfnet.zfnet import ZFNet
 from solutions.ch04_nin.nin import NiN
 from solutions.ch05_vgg.vgg import VGG11, VGG13, VGG16, VGG19
 from solutions.ch06_googlenet.googlenet import GoogLeNet
+from solutions.extra.digits_gap import DigitsGAPNet
 
 __all__ = ["ModelInfo", "get_model", "get_model_info", "list_models", "register_model"]
 
@@ -53,4 +55,9 @@ register_model(ModelInfo(
     name="GoogLeNet", builder=GoogLeNet, input_shape=(3, 224, 224), num_classes=1000, num_params=6_998_552,
     paper="Szegedy et al., Going Deeper with Convolutions", year=2014,
     ilsvrc_top5=6.67, ilsvrc="ILSVRC 2014, 1st (classification)", aliases=("inceptionv1",),
+))
+register_model(ModelInfo(
+    name="DigitsGAPNet", builder=DigitsGAPNet, input_shape=(1, 32, 32), num_classes=10, num_params=35_850,
+    paper="Zhou et al., Learning Deep Features for Discriminative Localization (CAM), on NiN's mlpconv and GAP",
+    year=2016, aliases=("gapnet", "gap"),
 ))
