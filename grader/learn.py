@@ -336,6 +336,7 @@ def _look_inside(recipe: Recipe, model: nn.Module, test_x: torch.Tensor, test_y:
         "filters": recorder.weights[0].numpy() if recorder.weights else None,
         "conv_shapes": [tuple(out.shape[1:]) for _, out in convs],
         "gallery": [], "cam_kind": recipe.cam, "cam_layer": None, "cam_note": None, "fields": [],
+        "field_samples": FIELD_SAMPLES,
     }
     if recipe.cam == "gradcam":
         layer = _last_conv(model, images)

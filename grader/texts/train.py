@@ -183,9 +183,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh-TW": "單元 {unit} 的梯度與公式不一致：公式 {formula}，梯度 {gradient}。",
     },
     "inside.field_caption": {
-        "en": "Left: the digit, the unit's square in red. Right: the gradient of that unit for this digit (which "
-              "pixels it depends on here).",
-        "zh-TW": "左：數字圖片，紅框是這個單元的感受野。右：這個單元對這張數字的梯度（它在這裡依賴哪些像素）。",
+        "en": "The red square is what the unit can see; the part outside the image, if any, is zero padding. A unit "
+              "of a deeper layer sees more of the digit: LeNet-5's last pooling sees 16x16, half the image's side.",
+        "zh-TW": "紅框是這個單元看得到的範圍；超出圖片的部分（如果有）是補零的填充。越深的層，單元看到的數字範圍越大："
+                 "LeNet-5 最後的池化層看到 16x16，是圖片邊長的一半。",
     },
     "inside.gradcam_title": {"en": "Grad-CAM: where your LeNet-5 looked", "zh-TW": "Grad-CAM：你的 LeNet-5 看了哪裡"},
     "inside.gradcam_caption": {
