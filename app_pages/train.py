@@ -124,11 +124,14 @@ def _curves(history: list[dict], reference: list[dict], recipe: Recipe, lang: st
              "reference": t("train.chart.reference_test", lang),
              "loss": t("train.chart.yours_loss" if recipe.learner else "train.chart.model_train", lang),
              "reference_loss": t("train.chart.reference_loss", lang)}
-    rows = [{"epoch": e["epoch"], "value": e[field], "curve": names[name]} for e in history
+    rows = [{"epoch": e["epoch"], "value": e[field], "curve": names[name], "who": "mine"} for e in history
             for name, field in (("test", "test_accuracy"), ("train", "train_accuracy"))]
-    rows += [{"epoch": e["epoch"], "value": e["test_accuracy"], "curve": names["reference"]} for e in reference]
-    losses = [{"epoch": e["epoch"], "value": e["loss"], "curve": names["loss"]} for e in history]
-    losses += [{"epoch": e["epoch"], "value": e["loss"], "curve": names["reference_loss"]} for e in reference]
+    rows += [{"epoch": e["epoch"], "value": e["test_accuracy"], "curve": names["reference"], "who": "reference"}
+             for e in reference]
+    losses = [{"epoch": e["epoch"], "value": e["loss"], "curve": names["loss"], "who": "mine"} for e in history]
+    losses += [{"epoch": e["epoch"], "value": e["loss"], "curve": names["reference_loss"], "who": "reference"}
+               for e in reference]
+    dash = alt.StrokeDash("who:N", legend=None, scale=alt.Scale(domain=["mine", "reference"], range=[[1, 0], [5, 4]]))
     x = alt.X("epoch:Q", title=t("train.chart.epoch", lang), scale=alt.Scale(domain=[1, max(epochs, 2)]),
               axis=alt.Axis(tickMinStep=1))
     legend = alt.Legend(orient="bottom", title=None)
@@ -140,16 +143,16 @@ def _curves(history: list[dict], reference: list[dict], recipe: Recipe, lang: st
                                                                    range=[palette[k] for k in keys]))
 
     left, right = st.columns(2)
-    accuracy = pd.DataFrame(rows, columns=["epoch", "value", "curve"])
+    accuracy = pd.DataFrame(rows, columns=["epoch", "value", "curve", "who"])
     left.altair_chart(alt.Chart(accuracy).mark_line(point=True).encode(
         x=x, y=alt.Y("value:Q", title=t("train.chart.accuracy", lang), axis=alt.Axis(format="%"),
                      scale=alt.Scale(domain=[0, 1])),
-        color=colour(["test", "train", "reference"] if recipe.learner else ["test", "train"]),
+        color=colour(["test", "train", "reference"] if recipe.learner else ["test", "train"]), strokeDash=dash,
         tooltip=["epoch:Q", "curve:N", alt.Tooltip("value:Q", format=".1%")]).properties(height=280), width="stretch")
-    loss = pd.DataFrame(losses, columns=["epoch", "value", "curve"])
+    loss = pd.DataFrame(losses, columns=["epoch", "value", "curve", "who"])
     right.altair_chart(alt.Chart(loss).mark_line(point=True).encode(
         x=x, y=alt.Y("value:Q", title=t("train.chart.loss", lang)),
-        color=colour(["loss", "reference_loss"] if recipe.learner else ["loss"]),
+        color=colour(["loss", "reference_loss"] if recipe.learner else ["loss"]), strokeDash=dash,
         tooltip=["epoch:Q", "curve:N", alt.Tooltip("value:Q", format=".3f")]).properties(height=280), width="stretch")
     st.caption(t("train.chart.caption", lang, model=recipe.model))
 
@@ -385,19 +388,23 @@ def render_inside(chapter: Chapter, lang: str) -> None:
     st.caption(t("big.field_caption", lang, size=size))
     st.dataframe(frame.drop(columns=["n", "size"]), hide_index=True)
     st.subheader(t("big.cost", lang))
-    measure, params, macs = t("big.measure", lang), t("big.params", lang), t("big.macs", lang)
-    cost = pd.DataFrame([{label: f"{g.layer:02d} {op_label(g.op, lang)}", measure: what, "value": value / 1e6}
-                         for g in weight_layers(layers) for what, value in ((params, g.params), (macs, g.macs))])
-    st.altair_chart(alt.Chart(cost).mark_bar().encode(
-        x=alt.X(f"{label}:N", sort=None, title=label), y=alt.Y("value:Q", title=None),
-        color=alt.Color(f"{measure}:N", title=measure), xOffset=f"{measure}:N",
-        tooltip=[label, measure, alt.Tooltip("value:Q", format=",.3f")]).properties(height=300), width="stretch")
+    cost = pd.DataFrame([{label: f"{g.layer:02d} {op_label(g.op, lang)}", op: op_label(g.op, lang),
+                          "params": g.params / 1e6, "macs": g.macs / 1e6} for g in weight_layers(layers)])
+    left, right = st.columns(2)  # each on its own scale: the parameters sit where the MACs do not
+    for column, field, title in ((left, "params", t("big.params", lang)), (right, "macs", t("big.macs", lang))):
+        column.altair_chart(alt.Chart(cost).mark_bar().encode(
+            x=alt.X(f"{label}:N", sort=None, title=label), y=alt.Y(f"{field}:Q", title=title),
+            color=alt.Color(f"{op}:N", title=op, legend=alt.Legend(orient="bottom")),
+            tooltip=[label, alt.Tooltip(f"{field}:Q", title=title, format=",.3f")]).properties(height=300),
+            width="stretch")
     st.caption(t("big.cost_caption", lang))
     if name.startswith("VGG"):
         channels = 256
         st.subheader(t("big.vgg", lang))
         st.markdown(t("big.vgg_intro", lang, channels=channels))
+        stacked, single = t("big.vgg_stacked", lang), t("big.vgg_single", lang)
         st.dataframe(pd.DataFrame([{t("big.vgg_n", lang): row["n"], t("big.vgg_field", lang): f"{row['field']}x{row['field']}",
-                                    t("big.vgg_stacked", lang): row["stacked_params"],
-                                    t("big.vgg_single", lang): row["single_params"]} for row in stacked_3x3(channels)]),
-                     hide_index=True)
+                                    stacked: row["stacked_params"], single: row["single_params"]}
+                                   for row in stacked_3x3(channels)]),
+                     hide_index=True, column_config={stacked: st.column_config.NumberColumn(format="localized"),
+                                                     single: st.column_config.NumberColumn(format="localized")})

@@ -247,7 +247,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "big.jump": {"en": "jump (px)", "zh-TW": "間距（像素）"},
     "big.params": {"en": "parameters (M)", "zh-TW": "參數量（M）"},
     "big.macs": {"en": "MACs (M)", "zh-TW": "MACs（M）"},
-    "big.measure": {"en": "measure", "zh-TW": "項目"},
     "big.vgg": {"en": "Three 3x3 = one 7x7", "zh-TW": "三個 3x3 = 一個 7x7"},
     "big.vgg_intro": {
         "en": "VGG's argument, with {channels} channels in and out: n stacked 3x3 convolutions see as far as one "
