@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from grader.text import LANGS, default_lang, t
 
@@ -180,7 +181,7 @@ def _watch(args: argparse.Namespace) -> int:
         return 0
 
 
-def _render_training(result, lang: str) -> str:
+def _render_training(result: Any, lang: str) -> str:
     """The finished run as text: the epochs beside the reference's, the scores, the confusion matrix, the
     misclassified digits."""
     lines = [t("train.table", lang)]
@@ -210,8 +211,6 @@ def _render_training(result, lang: str) -> str:
 
 
 def _train(args: argparse.Namespace) -> int:
-    import threading
-
     from grader.isolate import warm_up
 
     warm_up()
@@ -241,46 +240,35 @@ def _train(args: argparse.Namespace) -> int:
         print(t("train.zoo_model", args.lang, model=recipe.model), file=err, flush=True)
         model = recipe.model
     job.start()
-    announced = False
-    stop = threading.Event()
-
-    def announce() -> None:
-        print(t("train.training", args.lang, model=model, train=len(data.train), test=len(data.test),
-                epochs=job.epochs, seed=job.seed), file=err)
-        print(t("train.stop_hint", args.lang), file=err, flush=True)
-
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     console = Console(file=err)
     columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
                TextColumn("{task.fields[note]}"), TimeElapsedColumn())
+    tasks: dict[str, Any] = {}  # "learner", "reference": their progress bars, added when their run starts
     try:
         with Progress(*columns, console=console, transient=not console.is_terminal) as bar:
-            task = None
             while not job.done:
-                if job.stage in ("training", "reference") and not announced:
-                    announced = True
-                    bar.console.print(t("train.training", args.lang, model=model, train=len(data.train),
-                                        test=len(data.test), epochs=job.epochs, seed=job.seed), highlight=False,
-                                      markup=False)
-                    bar.console.print(t("train.stop_hint", args.lang), highlight=False, markup=False)
-                    task = bar.add_task(recipe.model, total=1.0, note="")
-                if job.stage == "reference" and task is not None and not stop.is_set():
-                    stop.set()  # one announcement
-                    bar.update(task, completed=1.0)
-                    bar.console.print(t("train.reference_training", args.lang, model=recipe.model), highlight=False,
-                                      markup=False)
-                    task = bar.add_task(t("train.chart.reference_loss", args.lang), total=1.0, note="")
-                if task is not None:
-                    which = "reference" if job.stage == "reference" else "learner"
+                which = "reference" if job.stage == "reference" else "learner"
+                if job.stage in ("training", "reference") and which not in tasks:
+                    if which == "learner":
+                        line = t("train.training", args.lang, model=model, train=len(data.train), test=len(data.test),
+                                 epochs=job.epochs, seed=job.seed) + "\n" + t("train.stop_hint", args.lang)
+                    else:
+                        bar.update(tasks["learner"], completed=1.0)
+                        line = t("train.reference_training", args.lang, model=recipe.model)
+                    bar.console.print(line, highlight=False, markup=False)
+                    tasks[which] = bar.add_task(recipe.model if which == "learner" else
+                                                t("train.chart.reference_loss", args.lang), total=1.0, note="")
+                if which in tasks:
                     history = job.history(which)
                     note = ""
                     if history:
                         last = history[-1]
-                        note = f"{t('train.progress', args.lang, epoch=last['epoch'], epochs=job.epochs)}  " \
-                               f"loss {last['loss']:.3f}  test {last['test_accuracy']:.1%}"
-                    bar.update(task, completed=job.fraction(which), note=note)
+                        note = (f"{t('train.progress', args.lang, epoch=last['epoch'], epochs=job.epochs)}  "
+                                f"loss {last['loss']:.3f}  test {last['test_accuracy']:.1%}")
+                    bar.update(tasks[which], completed=job.fraction(which), note=note)
                 job.wait(0.2)
     except KeyboardInterrupt:
         print("\n" + t("train.stopping", args.lang), file=err, flush=True)
@@ -288,8 +276,6 @@ def _train(args: argparse.Namespace) -> int:
         job.wait()
     result = job.wait()
     assert result is not None
-    if not announced and result.ok:
-        announce()
     if args.json:
         if result.ok:
             print(json.dumps(result.to_dict()))

@@ -174,7 +174,7 @@ def test_the_language_switch_turns_labels_notes_and_the_graders_messages_into_tr
     assert ":green-badge[完成]" in [m.value for m in at.markdown]
     open_chapter(at, "ch02_alexnet")
     assert at.title[0].value == "AlexNet（ILSVRC 2012）"
-    assert [tab.label for tab in at.tabs] == ["筆記", "工作單", "模型檢查", "架構圖"]
+    assert [tab.label for tab in at.tabs] == ["筆記", "工作單", "模型檢查", "架構圖", "網路內部"]
     shown = texts(at)
     assert "背景故事" in shown and "The story" not in shown
     assert "參考模型是 384x13x13" in shown  # the grader's own message, in zh-TW
