@@ -270,10 +270,9 @@ def _train(args: argparse.Namespace) -> int:
                                 f"loss {last['loss']:.3f}  test {last['test_accuracy']:.1%}")
                     bar.update(tasks[which], completed=job.fraction(which), note=note)
                 job.wait(0.2)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # a second Ctrl-C ends the command at once
         print("\n" + t("train.stopping", args.lang), file=err, flush=True)
         job.stop()
-        job.wait()
     result = job.wait()
     assert result is not None
     if args.json:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import time
 import traceback
 from pathlib import Path
@@ -137,6 +138,9 @@ def train_child(chapter: str, path: str | None, epochs: int, seed: int, progress
                 stop_path: str | None = None, inside: bool = True) -> dict[str, Any]:
     """Train ``chapter``'s recipe and answer with its history, scores and (``inside``) a look inside."""
     recipe = RECIPES[chapter]
+    # Ctrl-C in the terminal reaches this child too (one process group): the parent answers it with the
+    # stop file, and the child stops between two batches with what it has
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     torch.set_num_threads(_threads())
     progress = _Progress(progress_path)
     try:

@@ -156,6 +156,7 @@ class TrainJob:
         self.stage = "waiting"  # waiting | checking | training | reference | done
         self.result: TrainResult | None = None
         self.started = time.monotonic()
+        self._finished = threading.Event()  # waited on instead of Thread.join, which Ctrl-C can leave broken
         self._thread = threading.Thread(target=self._run, name=f"train-{self.chapter.id}", daemon=True)
 
     # -- control ------------------------------------------------------------------------------------------
@@ -176,7 +177,8 @@ class TrainJob:
         return self.result is not None
 
     def wait(self, timeout: float | None = None) -> TrainResult | None:
-        self._thread.join(timeout)
+        """The result once the job is done (None if ``timeout`` seconds pass first)."""
+        self._finished.wait(timeout)
         return self.result
 
     # -- what the child reported --------------------------------------------------------------------------
@@ -218,6 +220,7 @@ class TrainJob:
         finally:
             self.stage = "done"
             shutil.rmtree(self.folder, ignore_errors=True)  # the result holds everything the files said
+            self._finished.set()
 
     def _refusal(self) -> TrainResult | None:
         """None when the learner's model may be trained; else a refusal naming the check to fix first."""
