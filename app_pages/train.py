@@ -142,18 +142,23 @@ def _curves(history: list[dict], reference: list[dict], recipe: Recipe, lang: st
         return alt.Color("curve:N", legend=legend, scale=alt.Scale(domain=[names[k] for k in keys],
                                                                    range=[palette[k] for k in keys]))
 
+    def tips(number: str) -> list[alt.Tooltip]:
+        return [alt.Tooltip("epoch:Q", title=t("train.chart.epoch", lang)),
+                alt.Tooltip("curve:N", title=t("train.chart.series", lang)),
+                alt.Tooltip("value:Q", title=t("train.chart.value", lang), format=number)]
+
     left, right = st.columns(2)
     accuracy = pd.DataFrame(rows, columns=["epoch", "value", "curve", "who"])
     left.altair_chart(alt.Chart(accuracy).mark_line(point=True).encode(
         x=x, y=alt.Y("value:Q", title=t("train.chart.accuracy", lang), axis=alt.Axis(format="%"),
                      scale=alt.Scale(domain=[0, 1])),
         color=colour(["test", "train", "reference"] if recipe.learner else ["test", "train"]), strokeDash=dash,
-        tooltip=["epoch:Q", "curve:N", alt.Tooltip("value:Q", format=".1%")]).properties(height=280), width="stretch")
+        tooltip=tips(".1%")).properties(height=280), width="stretch")
     loss = pd.DataFrame(losses, columns=["epoch", "value", "curve", "who"])
     right.altair_chart(alt.Chart(loss).mark_line(point=True).encode(
         x=x, y=alt.Y("value:Q", title=t("train.chart.loss", lang)),
         color=colour(["loss", "reference_loss"] if recipe.learner else ["loss"]), strokeDash=dash,
-        tooltip=["epoch:Q", "curve:N", alt.Tooltip("value:Q", format=".3f")]).properties(height=280), width="stretch")
+        tooltip=tips(".3f")).properties(height=280), width="stretch")
     st.caption(t("train.chart.caption", lang, model=recipe.model))
 
 

@@ -266,8 +266,8 @@ def _train(args: argparse.Namespace) -> int:
                     note = ""
                     if history:
                         last = history[-1]
-                        note = (f"{t('train.progress', args.lang, epoch=last['epoch'], epochs=job.epochs)}  "
-                                f"loss {last['loss']:.3f}  test {last['test_accuracy']:.1%}")
+                        note = t("train.progress", args.lang, epoch=last["epoch"], epochs=job.epochs,
+                                 loss=last["loss"], test=last["test_accuracy"])
                     bar.update(tasks[which], completed=job.fraction(which), note=note)
                 job.wait(0.2)
     except KeyboardInterrupt:  # a second Ctrl-C ends the command at once

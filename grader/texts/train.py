@@ -17,7 +17,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "train.training": {
         "en": "Training {model} on the handwritten digits ({train} images to learn from, {test} held out for testing, "
               "1x32x32): {epochs} epochs, seed {seed}.",
-        "zh-TW": "正在用手寫數字訓練 {model}（{train} 張用來學習、{test} 張留作測試，1x32x32）：{epochs} 個訓練週期，隨機種子 {seed}。",
+        "zh-TW": "正在訓練：{model}，使用手寫數字（{train} 張用來學習、{test} 張留作測試，1x32x32），{epochs} 個訓練週期，隨機種子 {seed}。",
     },
     "train.yours": {"en": "your {model} from {path}", "zh-TW": "你在 {path} 的 {model}"},
     "train.zoo_model": {
@@ -32,7 +32,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Training the reference {model} with the same seed and data, for its curve (once: it is kept)…",
         "zh-TW": "以相同的隨機種子與資料訓練參考模型 {model}，畫出它的曲線（只需一次，結果會保存）…",
     },
-    "train.progress": {"en": "epoch {epoch}/{epochs}", "zh-TW": "訓練週期 {epoch}/{epochs}"},
+    "train.progress": {"en": "epoch {epoch}/{epochs}  loss {loss:.3f}  test {test:.1%}",
+                       "zh-TW": "訓練週期 {epoch}/{epochs}  損失 {loss:.3f}  測試 {test:.1%}"},
     "train.table": {"en": "epoch   loss    train acc   test acc   reference test acc",
                     "zh-TW": "週期    損失    訓練準確率   測試準確率   參考模型測試準確率"},
     "train.result": {
