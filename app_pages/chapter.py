@@ -14,6 +14,7 @@ from app_pages.common import bump_run, current_lang, md, model_report, shown, st
 from app_pages.diagram import to_dot
 from app_pages.notes import read_notes
 from app_pages.tables import layer_table
+from app_pages.train import render_inside, render_train, trainable
 from grader.chapters import Chapter, get_chapter
 from grader.progress import status_of
 from grader.report import Check, Report
@@ -41,6 +42,12 @@ def render(chapter_id: str) -> None:
     labels = [t("tab.notes", lang), t("tab.worksheet", lang), t("tab.check", lang)]
     if chapter.models:
         labels.append(t("tab.architecture", lang))
+    extra = []  # the Train tab where training is practical here; the Inside tab for ImageNet-sized networks
+    if trainable(chapter):
+        extra.append(("train", render_train))
+    if chapter.models and max(chapter.models[0].input_shape[1:]) > 64:
+        extra.append(("inside", render_inside))
+    labels += [t(f"tab.{name}", lang) for name, _ in extra]
     tabs = st.tabs(labels)
     with tabs[0]:
         _notes(chapter, lang)
@@ -51,6 +58,9 @@ def render(chapter_id: str) -> None:
     if chapter.models:
         with tabs[3]:
             _architecture(chapter, report, lang)
+    for tab, (_, render_tab) in zip(tabs[len(labels) - len(extra):], extra):
+        with tab:
+            render_tab(chapter, lang)
 
 
 # -- re-check on save --------------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ def _check(chapter: Chapter, check_id: str, finding: Finding | None, message: st
         return Check(check_id, True, points, points, message=message, model=model)
     return Check(check_id, False, 0, points, kind=finding.kind, layer=finding.layer, suspect=finding.suspect,
                  message=finding.message, hints=list(finding.hints), model=model, line=finding.line,
-                 variant=finding.variant)
+                 variant=finding.variant, fix=finding.fix)
 
 
 def failed(chapter: Chapter, check_ids: list[str], finding: Finding, model: str | None = None) -> list[Check]:

@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from grader.isolate import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 from grader.text import LANGS, default_lang, pad, t
@@ -178,6 +179,117 @@ def _watch(args: argparse.Namespace) -> int:
         return 0
 
 
+def _render_training(result: Any, lang: str) -> str:
+    """The finished run as text: the epochs beside the reference's, the scores, the confusion matrix, the
+    misclassified digits."""
+    lines = [t("train.table", lang)]
+    reference = {entry["epoch"]: entry for entry in (result.reference or {}).get("history", [])}
+    for entry in result.history:
+        ref = reference.get(entry["epoch"])
+        ref_text = f"{ref['test_accuracy']:>10.1%}" if ref else f"{'-':>10}"
+        lines.append(f"{entry['epoch']:>5} {entry['loss']:>8.4f} {entry['train_accuracy']:>10.1%} "
+                     f"{entry['test_accuracy']:>10.1%} {ref_text:>14}")
+    lines.append("")
+    if result.stopped:
+        lines.append(t("train.stopped", lang, epochs=result.epochs, asked=result.epochs_asked))
+    lines.append(t("train.result", lang, model=result.model, test=result.test_accuracy, train=result.train_accuracy,
+                   epochs=result.epochs, seconds=result.seconds))
+    if result.reference:
+        lines.append(t("train.reference_result", lang, model=result.model, test=result.reference["test_accuracy"],
+                       seconds=result.reference["seconds"]))
+    lines += ["", t("train.confusion", lang), "      " + "".join(f"{digit:>5}" for digit in range(10))]
+    for digit, row in enumerate(result.confusion):
+        lines.append(f"{digit:>5} " + "".join(f"{count:>5}" if count else f"{'.':>5}" for count in row))
+    total = sum(map(sum, result.confusion))
+    lines += ["", t("train.misclassified", lang, count=result.misclassified_count, total=total)]
+    for item in result.misclassified[:12]:
+        lines.append("  " + t("train.misclassified_one", lang, index=item["test_index"], label=item["label"],
+                              predicted=item["predicted"]))
+    return "\n".join(lines)
+
+
+def _train(args: argparse.Namespace) -> int:
+    from grader.isolate import warm_up
+
+    warm_up()
+    from grader.chapters import get_chapter
+    from grader.digits import load_digits32
+    from grader.train import TrainJob, recipe_for
+
+    try:
+        chapter = get_chapter(args.chapter)
+    except KeyError as error:
+        raise UsageError(error.args[0]) from None
+    recipe = recipe_for(chapter.id)
+    if recipe is None:
+        raise UsageError(t("train.not_trainable", args.lang, chapter=chapter.id))
+    if args.path is not None and not args.path.endswith(".py"):
+        raise UsageError(f"--path must name a .py file, got {args.path!r}")
+    if args.epochs is not None and args.epochs < 1:
+        raise UsageError("--epochs must be at least 1")
+    job = TrainJob(chapter.id, args.path, epochs=args.epochs, seed=args.seed, lang=args.lang,
+                   reference=not args.no_reference, timeout=args.timeout, memory_mb=args.memory_mb)
+    data = load_digits32()
+    err = sys.stderr
+    if recipe.learner:
+        print(t("train.checking", args.lang), file=err, flush=True)
+        model = t("train.yours", args.lang, model=recipe.model, path=job.path)
+    else:
+        print(t("train.zoo_model", args.lang, model=recipe.model), file=err, flush=True)
+        model = recipe.model
+    job.start()
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(file=err)
+    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+               TextColumn("{task.fields[note]}"), TimeElapsedColumn())
+    tasks: dict[str, Any] = {}  # "learner", "reference": their progress bars, added when their run starts
+    try:
+        with Progress(*columns, console=console, transient=not console.is_terminal) as bar:
+            while not job.done:
+                which = "reference" if job.stage == "reference" else "learner"
+                if job.stage in ("training", "reference") and which not in tasks:
+                    if which == "learner":
+                        line = t("train.training", args.lang, model=model, train=len(data.train), test=len(data.test),
+                                 epochs=job.epochs, seed=job.seed) + "\n" + t("train.stop_hint", args.lang)
+                    else:
+                        bar.update(tasks["learner"], completed=1.0)
+                        line = t("train.reference_training", args.lang, model=recipe.model)
+                    bar.console.print(line, highlight=False, markup=False)
+                    tasks[which] = bar.add_task(recipe.model if which == "learner" else
+                                                t("train.chart.reference_loss", args.lang), total=1.0, note="")
+                if which in tasks:
+                    history = job.history(which)
+                    note = ""
+                    if history:
+                        last = history[-1]
+                        note = t("train.progress", args.lang, epoch=last["epoch"], epochs=job.epochs,
+                                 loss=last["loss"], test=last["test_accuracy"])
+                    bar.update(tasks[which], completed=job.fraction(which), note=note)
+                job.wait(0.2)
+    except KeyboardInterrupt:  # a second Ctrl-C ends the command at once
+        print("\n" + t("train.stopping", args.lang), file=err, flush=True)
+        job.stop()
+    result = job.wait()
+    assert result is not None
+    if args.json:
+        if result.ok:
+            print(json.dumps(result.to_dict()))
+        else:
+            print(json.dumps({"chapter": result.chapter, "model": result.model, "status": result.status,
+                              "check": result.check, "message": result.message}, ensure_ascii=False))
+    elif result.ok:
+        print(_render_training(result, args.lang))
+        print("\n" + t("train.look_inside", args.lang, number=chapter.number))
+    if not result.ok:
+        print(result.message, file=err)
+        if result.output.strip():
+            print(result.output.strip()[-1500:], file=err)
+        return 1
+    return 0
+
+
 def _nbgrader(args: argparse.Namespace) -> int:
     from grader.nbgrader_course import build_course
 
@@ -240,6 +352,18 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--hints", type=int, choices=range(4), default=1, metavar="0-3")
     watch.add_argument("--interval", type=float, default=0.5, help=argparse.SUPPRESS)
     watch.set_defaults(run=_watch)
+
+    training = verbs.add_parser("train", help="train a chapter's network on handwritten digits (ch01: your LeNet-5)")
+    training.add_argument("chapter", help="ch01 (your LeNet-5) or ch04 (the zoo's DigitsGAPNet, for class activation maps)")
+    training.add_argument("--path", help="the file to train (default: the chapter's file in exercises/)")
+    training.add_argument("--epochs", type=int, help="epochs to train (default: 15 for LeNet-5, 6 for DigitsGAPNet)")
+    training.add_argument("--seed", type=int, default=0, help="seed of the weights, the shuffling and the augmentation")
+    training.add_argument("--json", action="store_true", help="print one JSON object")
+    training.add_argument("--no-reference", action="store_true", help="do not train the reference for comparison")
+    training.add_argument("--lang", choices=LANGS, default=default_lang())
+    training.add_argument("--timeout", type=float, help="seconds the training may run (default: 120 + 10 per epoch)")
+    training.add_argument("--memory-mb", type=int, default=3072, help="memory the training may add (default 3072)")
+    training.set_defaults(run=_train)
 
     course = verbs.add_parser("nbgrader", help="write an nbgrader course: nbgrader_config.py and one notebook per chapter")
     course.add_argument("course_dir", help="the course folder (created if missing), e.g. course/")

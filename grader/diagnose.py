@@ -23,9 +23,10 @@ from grader.compare import (
     first_divergence,
 )
 from grader.protocol import BATCH, ErrorInfo, FunctionResult, NumClassesResult, OpRow, TraceResult
+from grader.report import Fix
 from grader.text import a_label, normalize_lang, op_label, sentences, t
 
-__all__ = ["Finding", "describe", "diagnose_step", "diagnose_crash", "recognise_variant", "with_variant", "shape_text",
+__all__ = ["Finding", "Fix", "describe", "diagnose_step", "diagnose_crash", "recognise_variant", "with_variant", "shape_text",
            "load_finding", "outcome_finding", "params_finding", "num_classes_finding", "function_finding",
            "merges_batch", "batch_finding", "single_image_finding", "output_finding"]
 
@@ -41,6 +42,7 @@ class Finding:
     suspect: str | None = None
     variant: str | None = None
     line: int | None = None  # in the learner's file
+    fix: Fix | None = None  # the fix hint 3 describes, when it is one layer's
 
 
 def shape_text(shape: tuple[int, ...] | list[int]) -> str:
@@ -156,7 +158,8 @@ def _changed(step: Step, model: str, lang: str, last_layer: int | None) -> Findi
             kind = "layer_type"
         message = t("where.type", lang, model=model, where=where, expected=a_label(ref.op, lang))
         return Finding(kind, message, [message, t("why.type", lang, got_desc=describe(got), expected_desc=describe(ref)),
-                                       t("fix.replace", lang, expected_desc=describe(ref))], layer=layer)
+                                       t("fix.replace", lang, expected_desc=describe(ref))], layer=layer,
+                       fix=Fix("replace", got.module, row=ref))
     names = _SHAPE_HPARAMS.get(ref.op, tuple(sorted(set(ref.hparams) | set(got.hparams))))
     diffs = [n for n in names if ref.hparams.get(n) != got.hparams.get(n)]
     shape_differs = ref.output_shape != got.output_shape
@@ -198,7 +201,9 @@ def _changed(step: Step, model: str, lang: str, last_layer: int | None) -> Findi
     else:
         hints.append(t("why.type", lang, got_desc=describe(got), expected_desc=describe(ref)))
         hints.append(t("fix.replace", lang, expected_desc=describe(ref)))
-    return Finding(kind, level1, hints, layer=layer, suspect=suspect)
+    changes = {name: ref.hparams[name] for name in diffs if name in ref.hparams}
+    fix = Fix("set", got.module, changes) if ref.op in ("conv2d", "linear", *POOLS) else Fix("replace", got.module, row=ref)
+    return Finding(kind, level1, hints, layer=layer, suspect=suspect, fix=fix)
 
 
 def diagnose_step(steps: list[Step], index: int, model: str, lang: str, table: BranchTable | None = None,
@@ -235,7 +240,7 @@ def diagnose_step(steps: list[Step], index: int, model: str, lang: str, table: B
         kind = "activation" if ref.op in ACTIVATIONS else "missing_layer"
         layer = ref.layer if ref.layer is not None else last_layer
         return Finding(kind, message, [message, why, t("fix.add", lang, layer_desc=describe(ref), position=position)],
-                       layer=layer)
+                       layer=layer, fix=Fix("add", previous.module if previous is not None else "", row=ref))
     got = step.learner
     assert got is not None
     what = op_label(got.op, lang)
@@ -249,7 +254,14 @@ def diagnose_step(steps: list[Step], index: int, model: str, lang: str, table: B
         why = t("why.generic_extra", lang, layer_desc=describe(got))
     kind = "activation" if got.op in ACTIVATIONS else "extra_layer"
     layer = got.layer if got.layer is not None else last_layer
-    return Finding(kind, message, [message, why, t("fix.remove", lang, what=what, position=position)], layer=layer)
+    # an extra layer comes with its own activation: both go (removing the layer alone leaves an extra ReLU)
+    after = steps[index + 1] if index + 1 < len(steps) else None
+    if got.op not in ACTIVATIONS and after is not None and after.kind == "extra" and after.learner.op in ACTIVATIONS:
+        fix = t("fix.remove_both", lang, what=what, position=position, activation=op_label(after.learner.op, lang))
+        return Finding(kind, message, [message, why, fix], layer=layer,
+                       fix=Fix("remove", got.module, also=(after.learner.module,)))
+    return Finding(kind, message, [message, why, t("fix.remove", lang, what=what, position=position)], layer=layer,
+                   fix=Fix("remove", got.module))
 
 
 # -- the batch dimension and what forward returns ---------------------------------------------------
@@ -360,7 +372,8 @@ def _branch_finding(steps: list[Step], index: int, model: str, lang: str, table:
                             terms=" + ".join(map(str, widths)))
             else:  # a 1x1 reduction before a 3x3 or 5x5: the module's output does not change
                 message = t("where.branch_column", lang, **facts)
-            return Finding("shape", message, [message, why, fix], layer=got.layer, suspect="out_channels")
+            return Finding("shape", message, [message, why, fix], layer=got.layer, suspect="out_channels",
+                           fix=Fix("set", got.module, {"out_channels": facts["table"]}))
     return None
 
 
@@ -423,7 +436,9 @@ def _site(error: ErrorInfo, partial: list[OpRow], model: str, lang: str) -> _Sit
         facts = {"features_expr": expr, "label": op_label("linear", lang), "index": weights_done + 1, "expected": expected}
         message = f"{model}: " + t("error.matmul", lang, **facts)
         hints = [message, t("error.matmul.why", lang, features_expr=expr), t("error.matmul.fix", lang, features=features)]
-        return _Site(Finding("error", message, hints, layer=weights_done + 1, suspect="in_features"),
+        weight = (int(match.group(4)), int(match.group(3)))  # nn.Linear keeps (out_features, in_features)
+        return _Site(Finding("error", message, hints, layer=weights_done + 1, suspect="in_features",
+                             fix=Fix("set", hparams={"in_features": features}, weight=weight)),
                      t("because.matmul", lang, **facts))
     if match := _CHANNELS.search(detail):
         expected, got = int(match.group(2)), int(match.group(3))
@@ -432,7 +447,9 @@ def _site(error: ErrorInfo, partial: list[OpRow], model: str, lang: str) -> _Sit
         # the first convolution reads the image: its in_channels is the image's, nothing before it can change
         fix = t("error.channels.fix_image", lang, got=got) if weights_done == 0 else t("error.channels.fix", lang, got=got)
         hints = [message, t("error.channels.why", lang, got=got), fix]
-        return _Site(Finding("error", message, hints, layer=weights_done + 1, suspect="in_channels"),
+        weight = tuple(int(v) for v in found.groups()) if (found := _WEIGHT.search(detail)) else ()
+        return _Site(Finding("error", message, hints, layer=weights_done + 1, suspect="in_channels",
+                             fix=Fix("set", hparams={"in_channels": got}, weight=weight)),
                      t("because.channels", lang, **facts))
     if match := _TOO_SMALL.search(detail):
         size, k = int(match.group(1)), int(match.group(3))

@@ -11,13 +11,30 @@ from grader.compare import Step, weight_depth
 from grader.protocol import OpRow
 from grader.text import t
 
-__all__ = ["Check", "Report", "ModelView", "KINDS"]
+__all__ = ["Check", "Fix", "Report", "ModelView", "KINDS"]
 
 KINDS = (
     "syntax", "import", "missing_class", "not_module", "not_implemented", "no_forward", "error", "timeout", "exit",
     "memory", "shape", "params", "layer_type", "missing_layer", "extra_layer", "activation", "pooling", "function",
     "num_classes", "formula", "worksheet", "batch", "output", "internal",
 )
+
+
+@dataclass(frozen=True)
+class Fix:
+    """The level-3 hint as data, so that a test can apply it to the learner's model and check that it helps.
+
+    ``action``: set (the layer's ``hparams``), replace (the layer by ``row``), add (``row`` after the layer),
+    remove (the layer). The layer is the learner's row ``module`` ran (its qualified name in the model), or,
+    for a layer that never ran because the forward pass raised there, the one whose weight has ``weight``'s
+    shape."""
+
+    action: str
+    module: str = ""
+    hparams: dict[str, Any] = field(default_factory=dict)
+    row: OpRow | None = None
+    weight: tuple[int, ...] = ()
+    also: tuple[str, ...] = ()  # remove: the layers that go with it (its activation)
 
 
 @dataclass
@@ -34,6 +51,7 @@ class Check:
     model: str | None = None
     line: int | None = None  # in the learner's file, when known
     variant: str | None = None  # a well-known variant recognised in the learner's model
+    fix: Fix | None = None  # hint 3 as data, when it changes one layer
 
     def explain(self, lang: str, levels: int, *, prefix: str = "", of_total: bool = False) -> str:
         """The check as the learner reads it: its message, then its hints up to level ``levels`` ("hint 2:",

@@ -1,5 +1,6 @@
-"""The reference zoo: the six classic CNNs of the course, each registered with its facts (no torch is
-imported until a model is built)."""
+"""The reference zoo: the six classic CNNs of the course, each registered with its facts, and a small
+global-average-pooling network for the digits (class activation maps; not a chapter exercise). No torch
+is imported until a model is built."""
 
 from solutions._registry import ModelInfo, get_model, get_model_info, list_models, literal, register_model
 
@@ -56,4 +57,9 @@ register_model(ModelInfo(
     name="GoogLeNet", config=literal("ch06_googlenet/googlenet.py", "INCEPTION_CFGS"), builder="solutions.ch06_googlenet.googlenet:GoogLeNet", input_shape=(3, 224, 224), num_classes=1000, num_params=6_998_552,
     paper="Szegedy et al., Going Deeper with Convolutions", year=2014,
     ilsvrc_top5=6.67, ilsvrc="ILSVRC 2014, 1st (classification)", aliases=("inceptionv1",),
+))
+register_model(ModelInfo(
+    name="DigitsGAPNet", builder="solutions.extra.digits_gap:DigitsGAPNet", input_shape=(1, 32, 32), num_classes=10, num_params=35_850,
+    paper="Zhou et al., Learning Deep Features for Discriminative Localization (CAM), on NiN's mlpconv and GAP",
+    year=2016, aliases=("gapnet", "gap"),
 ))

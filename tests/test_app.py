@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -115,7 +116,7 @@ def test_the_overview_shows_each_chapters_status_score_and_what_to_do_next(app):
 
 def test_a_chapter_shows_notes_worksheet_marks_the_model_check_a_layer_table_and_a_diagram(app, course):
     at = open_chapter(app.run(), "ch01_lenet")
-    assert [tab.label for tab in at.tabs] == ["Notes", "Worksheet", "Model check", "Architecture"]
+    assert [tab.label for tab in at.tabs] == ["Notes", "Worksheet", "Model check", "Architecture", "Train"]
     shown = texts(at)
     assert "### The story" in shown and len(at.latex) == 2  # the notes, with their formulas set by st.latex
     assert "5x5" in shown or "5 x 5" in shown
@@ -173,7 +174,7 @@ def test_the_language_switch_turns_labels_notes_and_the_graders_messages_into_tr
     assert ":green-badge[完成]" in [m.value for m in at.markdown]
     open_chapter(at, "ch02_alexnet")
     assert at.title[0].value == "AlexNet（ILSVRC 2012）"
-    assert [tab.label for tab in at.tabs] == ["筆記", "工作單", "模型檢查", "架構圖"]
+    assert [tab.label for tab in at.tabs] == ["筆記", "工作單", "模型檢查", "架構圖", "網路內部"]
     shown = texts(at)
     assert "背景故事" in shown and "The story" not in shown
     assert "參考模型是 384x13x13" in shown  # the grader's own message, in zh-TW
@@ -250,3 +251,45 @@ def test_the_zoo_compares_the_references_and_adds_the_learners_passing_models(ap
     assert "AlexNet (yours)" not in table.index  # its check fails
     chart = at.get("vega_lite_chart")[0].proto
     assert "ZFNet (yours)" in str(chart)
+
+
+def test_the_train_tab_trains_the_learners_lenet_outside_the_script_run_and_shows_what_it_learned(app):
+    at = open_chapter(app.run(), "ch01_lenet")
+    at.number_input(key="train:ch01_lenet:epochs").set_value(2).run()
+    at.button(key="train:ch01_lenet:start").click().run()
+    assert not at.exception, at.exception
+    # the click returns at once: the training runs in a thread of the server, the page polls it
+    assert any(button.label == "Stop" for button in at.button) or any("Trained for" in s.value for s in at.success)
+    deadline = time.monotonic() + RUN_TIMEOUT
+    while not any("Trained for 2 epochs" in s.value for s in at.success):
+        assert time.monotonic() < deadline, texts(at)
+        time.sleep(0.5)
+        at.run()
+        assert not at.exception, at.exception
+    metrics = {metric.label: metric.value for metric in at.metric}
+    assert float(metrics["Test accuracy"].rstrip("%")) > 50 and metrics["Reference, test"].endswith("%")
+    headers = [h.value for h in at.subheader]
+    for header in ("Confusion matrix", "The digits it got wrong", "The first layer's 6 filters (5x5)",
+                   "Convolution 1: 6 feature maps of 28x28", "Convolution 2: 16 feature maps of 10x10",
+                   "Receptive field", "Grad-CAM: where your LeNet-5 looked"):
+        assert header in headers, headers
+    shown = texts(at)
+    assert "the `CONV1_OUTPUT` of your worksheet" in shown and "the `CONV2_OUTPUT` of your worksheet" in shown
+    assert "sees a 16x16 square of the input" in shown  # the last pooling's unit, by the formula
+    assert any(s.value.startswith("Checked against gradients") for s in at.success)
+    assert len(at.get("vega_lite_chart")) >= 3  # accuracy, loss, confusion matrix
+    # 繁體中文 as well
+    at.radio(key="lang").set_value("zh-TW").run()
+    assert any("訓練了 2 個週期" in s.value for s in at.success)
+    assert "混淆矩陣" in [h.value for h in at.subheader]
+
+
+def test_the_networks_too_big_to_train_say_so_and_show_their_structure(app):
+    at = open_chapter(app.run(), "ch05_vgg")
+    assert [tab.label for tab in at.tabs][-1] == "Inside"
+    headers = [h.value for h in at.subheader]
+    assert "VGG16 cannot be trained here" in headers and "Three 3x3 = one 7x7" in headers
+    assert "needs a GPU and a large dataset" in texts(at)
+    at = open_chapter(at.switch_page("app_pages/overview.py").run(), "ch04_nin")
+    assert [tab.label for tab in at.tabs][-2:] == ["Train", "Inside"]
+    assert "DigitsGAPNet" in texts(at)

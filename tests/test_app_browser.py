@@ -135,3 +135,26 @@ def test_a_learner_opens_a_chapter_runs_the_check_and_reveals_a_hint(app_url, pa
     expect(page.locator("svg text", has_text="conv layer 5x5 + ReLU").first).to_be_visible(timeout=WAIT_MS)
     _settle(page)
     page.screenshot(path=str(ARTIFACTS / "app_solved_architecture.png"))
+
+
+def test_a_learner_trains_their_lenet_watches_it_learn_and_looks_inside(app_url, page):
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(f"{app_url}/ch01_lenet")
+    expect(page.get_by_role("heading", name="LeNet-5 (1998)")).to_be_visible(timeout=WAIT_MS)
+    page.get_by_role("tab", name="Train").click()
+    epochs = page.get_by_label("Epochs")
+    epochs.fill("2")
+    epochs.press("Enter")
+    _settle(page)
+    page.get_by_role("button", name="Train", exact=True).click()
+    expect(page.get_by_text("Trained for 2 epochs")).to_be_visible(timeout=WAIT_MS)
+    _settle(page)
+    expect(page.get_by_role("heading", name="Confusion matrix")).to_be_visible()
+    expect(page.get_by_text("Checked against gradients")).to_be_visible()
+    page.get_by_role("heading", name="Look inside the trained network").scroll_into_view_if_needed()
+    page.wait_for_function("() => [...document.images].every(image => image.complete)", timeout=WAIT_MS)
+    page.screenshot(path=str(ARTIFACTS / "app_train_inside.png"))
+    page.get_by_text("Trained for 2 epochs").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "app_train_finished.png"))

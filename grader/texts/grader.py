@@ -112,6 +112,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "fix.set": {"en": "Set {settings}.", "zh-TW": "請設定 {settings}。"},
     "fix.add": {"en": "Add {layer_desc} {position}.", "zh-TW": "{position}加上 {layer_desc}。"},
     "fix.remove": {"en": "Remove the {what} {position}.", "zh-TW": "移除{position}的{what}。"},
+    "fix.remove_both": {"en": "Remove the {what} {position}, and the {activation} after it.",
+                        "zh-TW": "移除{position}的{what}，以及它後面的 {activation}。"},
     "fix.replace": {"en": "Replace it with {expected_desc}.", "zh-TW": "請改成 {expected_desc}。"},
     # -- the batch dimension, what forward returns ------------------------------------------------------
     "where.batch_merged": {"en": "{model}: {where} flattens the batch dimension too: a batch of {count} images, {features:,} values each, becomes {total:,} values in one piece, and the layers after it no longer see {count} images.",
