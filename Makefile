@@ -20,9 +20,11 @@ browser:
 		$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y chromium fonts-wqy-microhei; \
 	fi
 
+# Two workers, a test file each at a time: a file's module fixtures (the graded catalogue, an nbgrader course,
+# a running app) are built once, on one worker. (A learner's `pytest exercises/...` runs in one process.)
 test: setup browser
 	$(PY) -m ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 app: setup
 	$(VENV)/bin/streamlit run app.py

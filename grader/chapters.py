@@ -207,8 +207,10 @@ CHAPTERS: tuple[Chapter, ...] = (
         points={"formulas": 10},
         # the cases every learner sees (the notebooks' visible tests); random ones are drawn on top of them
         formula_cases={
-            "conv_output_size": ((224, 11, 4, 2), (55, 5, 1, 2), (13, 3, 1, 1), (32, 5, 1, 0), (224, 7, 2, 3), (28, 3, 1, 0)),
-            "pool_output_size": ((55, 3, 2, 0), (28, 2, 2, 0), (112, 3, 2, 1), (13, 3, 2, 0), (7, 7, 1, 0)),
+            "conv_output_size": ((224, 11, 4, 2), (55, 5, 1, 2), (13, 3, 1, 1), (32, 5, 1, 0), (224, 7, 2, 3), (28, 3, 1, 0),
+                                 (32, 5)),  # the documented defaults too: stride=1, padding=0
+            "pool_output_size": ((55, 3, 2, 0), (28, 2, 2, 0), (112, 3, 2, 1), (13, 3, 2, 0), (7, 7, 1, 0),
+                                 (28, 2), (55, 3, None)),  # stride=None: the kernel size, as in torch
             "conv_params": ((1, 6, 5), (3, 96, 11), (512, 512, 3), (192, 64, 1), (3, 64, 7)),
             "linear_params": ((400, 120), (9216, 4096), (4096, 1000), (84, 10)),
             "receptive_field": (([(3, 1), (3, 1)],), ([(3, 1)] * 3,), ([(11, 4), (3, 2), (5, 1)],), ([(7, 2), (3, 2)],)),

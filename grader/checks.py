@@ -12,7 +12,9 @@ the child's stage-1 probe, the alignment, the stage-2 result. Diagnosis text liv
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from grader import worked
 from grader.chapters import Chapter, ModelSpec
 from grader.compare import Step, activation_bytes
 from grader.diagnose import (
@@ -134,8 +136,29 @@ def formula_check(chapter: Chapter, result: FormulaResult, path: str, lang: str,
     else:
         message = t("formula.wrong", lang, name=result.name, args=result.args, got=result.got, expected=result.expected)
         finding = Finding("formula", message, [message])
-    static = chapter.hints.get(lang, ())
-    return _check(chapter, check_id, Finding(finding.kind, finding.message, [*finding.hints, *static], line=finding.line))
+    # hint 2: the formula written out for the case it got wrong; hint 3: what this formula is about
+    worked_out = _worked_case(result.name, result.case, lang)
+    hints = [*finding.hints[:1], *([worked_out] if worked_out else []), t(f"formula.hint.{result.name}", lang)]
+    return _check(chapter, check_id, Finding(finding.kind, finding.message, hints, line=finding.line))
+
+
+def _worked_case(name: str, case: tuple[Any, ...], lang: str) -> str | None:
+    """grader.worked's formula for one of chapter 0's cases (the learner's function's arguments)."""
+    if not case:
+        return None
+    if name == "conv_output_size":
+        size, kernel, stride, padding = (*case, 1, 0)[:4]
+        formula = worked.conv_size(size, kernel, stride, padding, lang=lang)
+    elif name == "pool_output_size":
+        size, kernel, stride, padding = (*case, None, 0)[:4]
+        formula = worked.pool_size(size, kernel, kernel if stride is None else stride, padding, lang=lang)
+    elif name == "conv_params":
+        formula = worked.conv_params(case[0], case[1], case[2], lang=lang)
+    elif name == "linear_params":
+        formula = worked.linear_params(case[0], case[1], lang=lang)
+    else:
+        formula = worked.receptive_field([tuple(layer) for layer in case[0]], lang=lang)
+    return formula.up_to_result()
 
 
 def worksheet_checks(chapter: Chapter, blanks: tuple[Blank, ...], probe: WorksheetProbe, lang: str) -> list[Check]:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from grader.diagnose import load_finding, outcome_finding
 from grader.isolate import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 from grader.text import LANGS, default_lang, pad, t
 
@@ -30,44 +31,60 @@ def _parse_shape(text: str) -> tuple[int, ...]:
 
 
 def _summary(args: argparse.Namespace) -> int:
-    import torch
+    """A zoo model, or a learner's class (path/to/file.py::Class), traced in the grader's isolated child.
+    A learner's class from a chapter's file is built as the chapter builds it, on the chapter's input."""
+    from grader.isolate import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, run_isolated, warm_up
 
-    from grader.trace import trace
-
-    name = args.model
-    if "::" in name:
-        from grader.load import LoadError, load_class
-
-        path, _, class_name = name.partition("::")
-        try:
-            cls = load_class(path, class_name)
-        except LoadError as error:
-            raise UsageError(str(error)) from None
-        if args.input is None:
-            raise UsageError(f"{name}: give the input shape with --input C,H,W (e.g. --input 3,224,224)")
-        with torch.device("meta"):
-            model = cls()
-        input_shape = args.input
-        label = f"{path}::{class_name}"
+    warm_up()
+    path, shape, build_args, build_kwargs = None, args.input, (), {}
+    if "::" in args.model:
+        file, _, name = args.model.partition("::")
+        if not Path(file).is_file():
+            raise UsageError(f"{file}: no such file")
+        spec = _chapter_spec(name)
+        if spec is not None:
+            shape = shape or spec.input_shape
+            build_args, build_kwargs = spec.args, dict(spec.kwargs)
+        if shape is None:
+            raise UsageError(t("cli.summary_input", args.lang, model=args.model))
+        path, label = str(Path(file).resolve()), args.model
     else:
         import solutions
 
         try:
-            info = solutions.get_model_info(name)
+            info = solutions.get_model_info(args.model)
         except KeyError as error:
             raise UsageError(error.args[0]) from None
-        model = info.build(device="meta")
-        input_shape = args.input or info.input_shape
-        label = info.name
-    result = trace(model, input_shape, name=label)
-    if args.json:
-        print(json.dumps(result.to_dict()))
-    elif args.torchsummary:
-        print(result.torchsummary(), end="")
-    else:
-        print(f"{label}  input {'x'.join(map(str, input_shape))}")
-        print(result.table())
+        name, label, shape = info.name, info.name, args.input or info.input_shape
+    form = "json" if args.json else "torchsummary" if args.torchsummary else "table"
+    outcome = run_isolated("grader.probe:summarise", path, name, tuple(shape), build_args, build_kwargs, form,
+                           timeout=DEFAULT_TIMEOUT, memory_mb=DEFAULT_MEMORY_MB)
+    if outcome.status != "ok":
+        finding = outcome_finding(outcome.status, args.model, args.lang, timeout=DEFAULT_TIMEOUT,
+                                  memory_mb=DEFAULT_MEMORY_MB, exit_code=outcome.exit_code, signal=outcome.signal)
+        raise UsageError(finding.message)
+    answer = outcome.value
+    if "json" in answer:
+        print(json.dumps(answer["json"]))
+        return 0
+    if "text" not in answer:  # the file or the class could not be loaded or built
+        raise UsageError(load_finding(answer["error"], args.model, name, args.lang, DEFAULT_MEMORY_MB).message)
+    if form == "table":
+        print(f"{label}  input {'x'.join(map(str, shape))}")
+    print(answer["text"], end="" if form == "torchsummary" else "\n")
+    if answer.get("error") is not None:  # the forward pass stopped: the table shows what ran
+        error = answer["error"]
+        print(t("cli.summary_stopped", args.lang, rows=answer["rows"],
+                message=load_finding(error, args.model, name, args.lang, DEFAULT_MEMORY_MB).message))
+        return 1
     return 0
+
+
+def _chapter_spec(name: str) -> Any:
+    """The chapter model a learner's class is, by its name (LeNet5 is chapter 1's; Inception chapter 6's)."""
+    from grader.chapters import CHAPTERS
+
+    return next((spec for chapter in CHAPTERS for spec in chapter.models if spec.class_name == name), None)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -156,18 +173,25 @@ def _watch(args: argparse.Namespace) -> int:
 
     print(t("cli.watching", args.lang), flush=True)
     seen: dict[Path, float] = {}
+    working_on: str | None = None  # the chapter shown last time
     try:
         while True:
             now = snapshot()
             if now != seen:
                 seen = now
-                current = None
+                current, done = None, {}
                 for chapter in chapters:  # the first chapter that is not done, as rustlings does
                     report = grade(chapter.id, None, args.lang, worksheet=True)
                     if status_of(report) != "done" or len(chapters) == 1:
                         current = report
                         break
+                    done[chapter.id] = report
                 print("\033[2J\033[H" if sys.stdout.isatty() else "\n", end="")
+                if working_on in done:  # the chapter just finished: say so before moving on
+                    finished = done[working_on]
+                    print(t("cli.chapter_done", args.lang, chapter=working_on, score=finished.score,
+                            max=finished.max_score, next=current.chapter if current else "-") + "\n")
+                working_on = current.chapter if current is not None else None
                 if current is None:
                     print(t("cli.all_done", args.lang))
                 else:
@@ -321,6 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
     output = summary.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print one JSON object")
     output.add_argument("--torchsummary", action="store_true", help="print torchsummary's module table")
+    summary.add_argument("--lang", choices=LANGS, default=default_lang(), help="language of the messages")
     summary.set_defaults(run=_summary)
 
     check = verbs.add_parser("check", help="grade a chapter's file against the reference")

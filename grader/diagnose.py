@@ -492,7 +492,7 @@ def diagnose_crash(error: ErrorInfo, raw: Finding, partial: list[OpRow], referen
         return replace(raw, hints=hints, layer=sum(1 for row in partial if row.layer is not None) or None), steps, None
     # the exception's own words, at the learner's line, under the explanation
     hints = [f"{finding.hints[0]}\n{raw.message}", *finding.hints[1:]]
-    return replace(finding, hints=hints, line=raw.line), steps, found[0] if found else None
+    return replace(finding, hints=hints, line=error.line), steps, found[0] if found else None
 
 
 _WEIGHT = re.compile(r"weight of size \[(\d+), (\d+), (\d+), (\d+)\]")

@@ -267,10 +267,18 @@ def formula_cases(chapter: Chapter, hidden: int, seed: int | None) -> dict[str, 
         if kernel <= size + 2 * padding:
             cases["conv_output_size"].append((size, kernel, stride, padding))
             cases["pool_output_size"].append((size, kernel, stride, padding))
+        if kernel <= size:  # the documented defaults: a convolution's stride 1, a pool's stride = its kernel
+            cases["conv_output_size"].append((size, kernel))
+            cases["pool_output_size"].append(rng.choice([(size, kernel), (size, kernel, None)]))
         cases["conv_params"].append((rng.randint(1, 512), rng.randint(1, 512), rng.choice([1, 3, 5, 7, 11])))
         cases["linear_params"].append((rng.randint(1, 10000), rng.randint(1, 5000)))
         cases["receptive_field"].append(([(rng.choice([1, 3, 5, 7]), rng.randint(1, 2)) for _ in range(rng.randint(1, 5))],))
     return {name: [(*args, _EXPECTED[name](*args)) for args in items] for name, items in cases.items()}
+
+
+def _call(args: list[Any]) -> str:
+    """The arguments as the call was written: "(28, 2)", "([(3, 1), (3, 1)])"."""
+    return "(" + ", ".join(map(repr, args)) + ")"
 
 
 def _formula(module: Any, name: str, cases: list[tuple[Any, ...]], path: str) -> FormulaResult:
@@ -280,9 +288,9 @@ def _formula(module: Any, name: str, cases: list[tuple[Any, ...]], path: str) ->
     for *args, want in cases:
         got, error = _attempt(lambda args=args: function(*args), path, "call")
         if error is not None:
-            return FormulaResult(name, error=error, args=repr(tuple(args)), expected=want)
+            return FormulaResult(name, error=error, args=_call(args), expected=want, case=tuple(args))
         if got != want:
-            return FormulaResult(name, args=repr(tuple(args)), expected=want, got=repr(got))
+            return FormulaResult(name, args=_call(args), expected=want, got=repr(got), case=tuple(args))
     return FormulaResult(name, cases=len(cases))
 
 
@@ -353,3 +361,38 @@ def trace_references(specs: dict[str, ModelSpec], zoo: list[str]) -> dict[str, t
         result = trace(info.build(device="meta"), info.input_shape)
         traced[name] = (tuple(result.rows), result.total_params, tuple(result.output_shape))
     return traced
+
+
+def summarise(path: str | None, name: str, input_shape: tuple[int, ...], args: tuple[Any, ...],
+              kwargs: dict[str, Any], form: str) -> dict[str, Any]:
+    """``python -m grader summary``, in the isolated child: the model (a learner's class in ``path``, or a
+    zoo model by ``name``) built on the meta device and traced. ``form``: table | json | torchsummary. When
+    the forward pass raises, the table goes as far as it ran, with the error under it."""
+    if path is None:
+        import solutions
+
+        model = solutions.get_model_info(name).build(device="meta")
+    else:
+        module, error = _attempt(lambda: import_path(path), path, "import")
+        cls = getattr(module, name, None) if module is not None else None
+        if cls is None:
+            return {"error": error or missing(module, name)}
+        spec = ModelSpec(class_name=name, reference="", input_shape=input_shape, args=args, kwargs=kwargs)
+        model, error = _attempt(lambda: _build(cls, spec, "meta"), path, "build")
+        if model is None:
+            return {"error": error}
+        _attempt(lambda: materialise(model, input_shape), path, "forward")
+    partial: list[OpRow] = []
+    traced, error = _attempt(lambda: trace(model, input_shape, name=name), path or "", "forward", partial)
+    if traced is None:
+        from grader.trace import Trace
+
+        params = list(model.parameters())
+        traced = Trace(name, input_shape, partial, [], sum(p.numel() for p in params), sum(p.numel() for p in params),
+                       partial[-1].output_shape if partial else ())
+        return {"text": traced.table(), "error": error, "rows": len(partial)}
+    if form == "json":
+        return {"json": traced.to_dict()}
+    if form == "torchsummary":
+        return {"text": traced.torchsummary()}
+    return {"text": traced.table()}

@@ -130,6 +130,7 @@ class FormulaResult:
     args: str = ""  # the first case it got wrong (or raised on)
     expected: Any = None
     got: str = ""
+    case: tuple[Any, ...] = ()  # that case's arguments
 
     @property
     def passed(self) -> bool:

@@ -14,7 +14,7 @@ import pytest
 
 from grader.chapters import get_chapter
 from grader.report import Check, Report
-from grader.text import default_lang
+from grader.text import default_lang, t
 from grader.worksheets import WORKSHEETS
 
 __all__ = ["ChapterTests"]
@@ -53,18 +53,27 @@ class ChapterTests:
 
         return grade_worksheet(self.chapter.id, self.folder / "worksheet.py", self.lang)
 
-    def _explain(self, check: Check) -> str:
-        return check.explain(self.lang, self.hints)
+    def _explain(self, report: Report, check: Check) -> str:
+        """The failure, said once: a check that fails for the same reason as one before it points to it; the
+        first one also shows what the learner's code printed (their own debugging)."""
+        first = next(c for c in report.checks if not c.passed and c.message == check.message)
+        if first is not check:
+            return t("report.same_as", self.lang, check=first.id)
+        text = check.explain(self.lang, self.hints)
+        if report.output.strip():
+            printed = "\n".join("    " + line for line in report.output.strip().splitlines()[-20:])
+            text += f"\n  {t('report.output', self.lang)}\n{printed}"
+        return text
 
     def expect(self, check_id: str) -> None:
         report = self.worksheet if check_id.startswith("worksheet.") else self.report
         check = report.check(check_id)
         if not check.passed:
-            pytest.fail(self._explain(check), pytrace=False)
+            pytest.fail(self._explain(report, check), pytrace=False)
 
     def expect_bonus(self, check_id: str) -> None:
         check = self.report.check(check_id)
         if not check.passed and check.kind == "not_implemented":
             pytest.skip(f"bonus not started: {check.id}")
         if not check.passed:
-            pytest.fail(self._explain(check), pytrace=False)
+            pytest.fail(self._explain(self.report, check), pytrace=False)

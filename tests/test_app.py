@@ -21,6 +21,8 @@ from grader.chapters import CHAPTERS
 from grader.drill import DrillLog, make_question
 from tests.conftest import ROOT, committed
 
+pytestmark = pytest.mark.slow
+
 APP = str(ROOT / "app.py")
 # Seconds per AppTest run: a run may grade every chapter, and the first grading in a process starts the
 # grader's forkserver (import torch); CI has two cores.

@@ -15,6 +15,8 @@ from grader.chapters import CHAPTERS, ROOT
 from grader.worksheets import WORKSHEETS, render_worksheet
 from tests.conftest import committed
 
+pytestmark = pytest.mark.slow
+
 # the released stubs (git HEAD), never a learner's work in progress in this checkout
 EXERCISES, SOLUTIONS = committed() / "exercises", ROOT / "solutions"
 
@@ -88,7 +90,7 @@ def test_every_stub_fails_as_not_started(stub_results):
             assert outcome == "skipped", name
             continue
         assert outcome == "failure", name
-        assert "not started yet" in text or "still blank" in text, (name, text)
+        assert "not started yet" in text or "still blank" in text or "Same cause as" in text, (name, text)
         assert "Traceback" not in text and "grader/" not in text, (name, text)  # no noise from our internals
 
 

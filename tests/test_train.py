@@ -23,6 +23,8 @@ from grader.trace import trace
 from grader.train import TrainJob
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow
+
 LEARNERS = ROOT / "tests" / "learners" / "ch01_lenet"
 SOLUTION = str(ROOT / "solutions" / "ch01_lenet" / "lenet.py")
 JSON_KEYS = ["chapter", "model", "dataset", "epochs", "seed", "train_accuracy", "test_accuracy", "seconds", "history"]

@@ -6,7 +6,6 @@ import pytest
 import torch
 
 import solutions
-from grader import formulas
 from grader.trace import trace
 from solutions._registry import ModelInfo, register_model
 from solutions.ch05_vgg.vgg import cfgs, make_vgg
@@ -135,7 +134,6 @@ def test_make_vgg_builds_every_depth_from_its_config(name, params):
 def test_vgg16_macs_are_torchvisions_15_47_g():
     result = trace(solutions.get_model("VGG16", device="meta"), (3, 224, 224))
     assert round(result.total_macs / 1e9, 2) == 15.47
-    assert formulas.flops(result.total_macs) == 2 * result.total_macs
 
 
 def test_registry_refuses_a_duplicate_name():

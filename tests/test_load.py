@@ -1,0 +1,67 @@
+"""Stage 1 of the pipeline: loading a learner's file. Every failure is an ErrorInfo with its kind, the
+learner's line and the exception's own words (never a message the parent has to parse)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grader.load import LoadError, error_info, import_path, load_class
+
+
+def _write(tmp_path: Path, text: str, name: str = "mine.py") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_a_syntax_error_keeps_its_line_and_pythons_words(tmp_path: Path) -> None:
+    path = _write(tmp_path, "import torch\n\nclass LeNet5(nn.Module)\n    pass\n")
+    with pytest.raises(LoadError) as caught:
+        import_path(path)
+    info = caught.value.info
+    assert (info.kind, info.line, info.stage) == ("syntax", 3, "import")
+    assert info.detail == "expected ':'" and info.source == "class LeNet5(nn.Module)"
+
+
+def test_a_missing_file_and_a_missing_class_with_the_closest_name(tmp_path: Path) -> None:
+    with pytest.raises(LoadError) as caught:
+        import_path(tmp_path / "nowhere.py")
+    assert caught.value.info.kind == "import" and caught.value.info.exc_type == "FileNotFoundError"
+    path = _write(tmp_path, "class Lenet5:\n    pass\n\nclass Helper:\n    pass\n")
+    with pytest.raises(LoadError) as caught:
+        load_class(path, "LeNet5")
+    assert (caught.value.info.kind, caught.value.info.suggestion) == ("missing_class", "Lenet5")
+    assert "did you mean Lenet5?" in str(caught.value)
+
+
+def test_a_second_import_sees_the_new_contents(tmp_path: Path) -> None:
+    path = _write(tmp_path, "VALUE = 1\n")
+    assert import_path(path).VALUE == 1
+    path.write_text("VALUE = 2\n")
+    assert import_path(path).VALUE == 2
+
+
+def _raised(action) -> BaseException:
+    try:
+        action()
+    except BaseException as error:  # noqa: BLE001
+        return error
+    raise AssertionError("nothing raised")
+
+
+def test_error_kinds_tell_a_stub_from_a_missing_forward(tmp_path: Path) -> None:
+    import torch
+    from torch import nn
+
+    path = _write(tmp_path, "def build():\n    raise NotImplementedError\n")
+    stub = _raised(import_path(path).build)
+    info = error_info(stub, str(path), "build")
+    assert (info.kind, info.line, info.source) == ("not_implemented", 2, "raise NotImplementedError")
+    no_forward = _raised(lambda: nn.Module()(torch.zeros(1)))
+    assert error_info(no_forward, str(path), "forward").kind == "no_forward"
+    assert error_info(MemoryError(), str(path), "forward").kind == "memory"
+    assert error_info(ImportError("no module named my_layers"), str(path), "import").kind == "import"
+    plain = error_info(RuntimeError("shapes cannot be multiplied"), str(path), "forward")
+    assert (plain.kind, plain.exc_type, plain.detail, plain.line) == ("error", "RuntimeError", "shapes cannot be multiplied", None)
