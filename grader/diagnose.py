@@ -20,7 +20,7 @@ from grader.compare import (
     first_divergence,
 )
 from grader.protocol import BATCH, ErrorInfo, FunctionResult, NumClassesResult, OpRow
-from grader.text import a_label, op_label, t
+from grader.text import a_label, join_list, op_label, sentences, t
 
 __all__ = ["Finding", "describe", "diagnose_step", "diagnose_error", "recognise_variant", "with_variant", "shape_text",
            "load_finding", "outcome_finding", "params_finding", "num_classes_finding", "function_finding"]
@@ -79,19 +79,19 @@ def describe(row: OpRow) -> str:
 
 
 def _where(row: OpRow, lang: str, last_layer: int | None) -> str:
-    """'conv layer 7 (features.14)', or 'max-pool (features.4) after conv layer 2'."""
+    """The layer as a noun phrase: 'conv layer 7 (features.14)', 'max-pool (features.4) after weight layer 2'
+    ('第 2 個權重層之後的最大池化（features.4）')."""
     module = row.module or "forward"
+    label = op_label(row.op, lang)
     if row.layer is not None:
-        return t("label.layer", lang, label=op_label(row.op, lang), index=row.layer, module=module)
-    text = f"{op_label(row.op, lang)} ({module})"
+        return t("label.layer", lang, label=label, index=row.layer, module=module)
     if last_layer:
-        suffix = {"en": f" after weight layer {last_layer}", "zh-TW": f"（第 {last_layer} 個權重層之後）"}
-        text += suffix["en" if lang == "en" else "zh-TW"]
-    return text
+        return t("label.op_after", lang, label=label, module=module, layer=last_layer)
+    return t("label.op", lang, label=label, module=module)
 
 
 def _position(previous: OpRow | None, lang: str, last_layer: int | None) -> str:
-    """'after conv layer 3 (features.6)', or 'after max-pool (features.4)'."""
+    """The place as the where.* and fix.* sentences take it: 'after conv layer 3 (features.6)' ('卷積層 3（features.6）之後')."""
     if previous is None:
         return t("position.start", lang)
     module = previous.module or "forward"
@@ -158,9 +158,9 @@ def _changed(step: Step, model: str, lang: str, last_layer: int | None) -> Findi
     shape_differs = ref.output_shape != got.output_shape
     suspect = next((n for n in diffs if n in _SUSPECTS), None)
     if shape_differs:
-        level1 = f"{model}: " + t("where.shape", lang, where=where, got=shape_text(got.output_shape), expected=shape_text(ref.output_shape))
+        level1 = t("where.shape", lang, model=model, where=where, got=shape_text(got.output_shape), expected=shape_text(ref.output_shape))
     else:
-        level1 = f"{model}: " + t("where.hparam", lang, where=where, got_h=_kw(got.hparams, tuple(diffs)), expected_h=_kw(ref.hparams, tuple(diffs)))
+        level1 = t("where.hparam", lang, model=model, where=where, got_h=_kw(got.hparams, tuple(diffs)), expected_h=_kw(ref.hparams, tuple(diffs)))
     if ref.op in POOLS:
         kind = "shape" if shape_differs else "pooling"
     elif ref.op in ("conv2d", "linear"):
@@ -182,7 +182,7 @@ def _changed(step: Step, model: str, lang: str, last_layer: int | None) -> Findi
             fix_formula, out = _size_formula(ref, {**got.hparams, **{d: ref.hparams[d] for d in diffs if d in ref.hparams}}, size, lang)
             if suspect and out is not None and len(diffs) == 1:
                 key = "fix.keeps" if out == size else "fix.gives"
-                hints.append(t(key, lang, setting=f"{suspect}={ref.hparams[suspect]}", size=out) + "  " + fix_formula)
+                hints.append(t(key, lang, setting=f"{suspect}={ref.hparams[suspect]}", size=out, formula=fix_formula))
             else:
                 hints.append(t("fix.hparam", lang, settings=settings, formula=fix_formula))
         else:  # channels
@@ -284,24 +284,24 @@ def _translate(detail: str, partial: list[OpRow], reference: list[OpRow], model:
         ref_expr, _ = _features_expr([r for r in reference if r.op != "flatten" and r.layer is None or len(r.output_shape) == 3])
         ref_flat = next((r for r in reference if r.op == "flatten"), None)
         ref_text = ref_expr if ref_flat is None else _features_expr(reference[: reference.index(ref_flat)])[0]
-        message = f"{model}: " + t("error.matmul", lang, features_expr=expr, label=op_label("linear", lang), index=weights_done + 1, expected=expected)
+        message = t("error.matmul", lang, model=model, features_expr=expr, label=op_label("linear", lang), index=weights_done + 1, expected=expected)
         return Finding("error", message, [message, t("error.matmul.why", lang, features_expr=expr),
                                           t("error.matmul.fix", lang, features=features, reference_expr=ref_text or "?")],
                        layer=weights_done + 1, suspect="in_features")
     if match := _CHANNELS.search(detail):
         expected, got = int(match.group(2)), int(match.group(3))
-        message = f"{model}: " + t("error.channels", lang, label=op_label("conv2d", lang), index=weights_done + 1, expected=expected, got=got)
+        message = t("error.channels", lang, model=model, label=op_label("conv2d", lang), index=weights_done + 1, expected=expected, got=got)
         return Finding("error", message, [message, t("error.channels.why", lang, got=got),
                                           t("error.channels.fix", lang, got=got, expected=expected)],
                        layer=weights_done + 1, suspect="in_channels")
     if match := _TOO_SMALL.search(detail):
         size, k = int(match.group(1)), int(match.group(3))
         index = weights_done if weights_done else 1
-        message = f"{model}: " + t("error.too_small", lang, k=k, label=op_label("conv2d", lang), index=index, size=size)
+        message = t("error.too_small", lang, model=model, k=k, label=op_label("conv2d", lang), index=index, size=size)
         return Finding("error", message, [message, t("error.too_small.why", lang), t("error.too_small.fix", lang)],
                        layer=index)
     if _CAT.search(detail):
-        message = f"{model}: " + t("error.cat", lang, detail=detail.splitlines()[0])
+        message = t("error.cat", lang, model=model, detail=detail.splitlines()[0])
         # torch.cat only notices the wrong size: the branch layer that produced it is the first divergence
         culprit = _ran_divergence(partial, reference, model, lang)
         layer = culprit.layer if culprit is not None and culprit.layer is not None else weights_done or None
@@ -325,13 +325,14 @@ def with_variant(finding: Finding, variant: str | None, lang: str) -> Finding:
     if variant is None:
         return finding
     note = t(f"variant.{variant}", lang)
-    hints = [f"{finding.hints[0]} {note}", *finding.hints[1:]] if finding.hints else [note]
-    return replace(finding, message=f"{finding.message} {note}", hints=hints, variant=variant)
+    hints = [sentences(lang, finding.hints[0], note), *finding.hints[1:]] if finding.hints else [note]
+    return replace(finding, message=sentences(lang, finding.message, note), hints=hints, variant=variant)
 
 
 # -- what stopped the learner's code before any comparison -------------------------------------------
-def _at(error: ErrorInfo, lang: str) -> str:
-    return t("at.line", lang, line=error.line, source=error.source) if error.line else ""
+def _place(error: ErrorInfo, path: str, lang: str) -> str:
+    """Where in the learner's file: 'lenet.py, line 12 (`x = self.fc(x)`)', or the file alone."""
+    return t("place.line", lang, path=path, line=error.line, source=error.source) if error.line else path
 
 
 def load_finding(error: ErrorInfo, path: str, name: str, lang: str, memory_mb: int) -> Finding:
@@ -340,23 +341,25 @@ def load_finding(error: ErrorInfo, path: str, name: str, lang: str, memory_mb: i
     if kind == "syntax":
         message = t("load.syntax", lang, path=path, line=error.line, detail=error.detail)
     elif kind == "import":
-        message = t("load.import", lang, path=path, at=_at(error, lang), exc_type=error.exc_type or "ImportError",
+        message = t("load.import", lang, place=_place(error, path, lang), exc_type=error.exc_type or "ImportError",
                     detail=error.detail)
     elif kind == "missing_class":
-        extra = t("load.suggestion", lang, name=error.suggestion, wanted=name) if error.suggestion else ""
         key = "load.missing_class" if error.detail.startswith("no class") or not error.detail else "load.missing_function"
-        message = t(key, lang, path=path, name=name, suggestion=extra)
+        if error.suggestion:
+            message = t(f"{key}.suggest", lang, path=path, name=name, found=error.suggestion)
+        else:
+            message = t(key, lang, path=path, name=name)
     elif kind == "not_module":
         message = t("load.not_module", lang, path=path, name=name)
     elif kind == "not_implemented":
-        message = t("load.not_implemented", lang, name=name, path=path, at=_at(error, lang))
+        message = t("load.not_implemented", lang, name=name, place=_place(error, path, lang))
     elif kind == "no_forward":
         message = t("load.no_forward", lang, name=name, path=path)
     elif kind == "memory":
         message = t("run.memory", lang, limit=memory_mb)
     else:
         stage = t(f"stage.{error.stage or 'forward'}", lang)
-        message = t("load.error", lang, path=path, at=_at(error, lang), stage=stage, exc_type=error.exc_type or "Error",
+        message = t("load.error", lang, place=_place(error, path, lang), stage=stage, exc_type=error.exc_type or "Error",
                     detail=error.detail)
     return Finding(kind, message, [message], line=error.line)
 
@@ -386,13 +389,13 @@ def params_finding(steps: list[Step], total: int, reference_total: int, used: in
         ref, got = step.reference, step.learner
         if ref is None or got is None or ref.op != got.op or ref.params == got.params:
             continue
-        where = f"{op_label(got.op, lang)} {got.layer} ({got.module or 'forward'})" if got.layer else op_label(got.op, lang)
-        message = f"{model}: " + t("params.layer", lang, where=where, got=got.params, expected=ref.params)
+        where = _where(got, lang, None) if got.layer else op_label(got.op, lang)
+        message = t("params.layer", lang, model=model, where=where, got=got.params, expected=ref.params)
         hints = [message]
         if got.op in ("conv2d", "linear"):
             hints.append(_params_formula(got, lang).up_to_result())
         if got.hparams.get("bias") is False and ref.hparams.get("bias") is True:
-            hints[0] = f"{model}: " + t("params.bias", lang, where=where)
+            hints[0] = t("params.bias", lang, model=model, where=where)
             hints.append(t("fix.bias", lang))
         else:
             hints.append(t("fix.replace", lang, expected_desc=describe(ref)))
@@ -404,7 +407,7 @@ def params_finding(steps: list[Step], total: int, reference_total: int, used: in
     message = t("params.total", lang, model=model, got=total, expected=reference_total)
     hints = [message]
     if used < total:
-        hints.append(t("params.unused", lang, count=total - used, names=", ".join(unused[:5]) + (", ..." if len(unused) > 5 else "")))
+        hints.append(t("params.unused", lang, count=total - used, names=join_list([*unused[:5], *(["..."] if len(unused) > 5 else [])], lang)))
         hints.append(t("fix.unused", lang))
     return Finding("params", message, hints)
 
@@ -416,9 +419,12 @@ def num_classes_finding(result: NumClassesResult, last: OpRow | None, reference:
     asked = result.asked
     if result.error is None and result.output_shape == (asked,):
         return None
-    if result.error is None:
-        got = "x".join(map(str, result.output_shape or ()))
-        message = t("num_classes.wrong", lang, model=model, asked=asked, got=got)
+    if result.error is None and result.output_shape and len(result.output_shape) == 1:
+        message = t("num_classes.wrong", lang, model=model, asked=asked, got=result.output_shape[0])
+    elif result.error is None and result.output_shape:  # one value per image is not one number per class
+        message = t("num_classes.shape", lang, model=model, asked=asked, shape=shape_text(result.output_shape))
+    elif result.error is None:  # a scalar, or not a tensor at all (a tuple, a dict)
+        message = t("num_classes.no_tensor", lang, model=model, asked=asked)
     else:
         message = t("num_classes.error", lang, model=model, asked=asked, detail=result.error.detail)
     classes = next((row for row in reference if row.layer is not None and num_classes in
@@ -461,14 +467,14 @@ def function_finding(result: FunctionResult | None, *, structure_passed: bool, l
     concat = concat_order_mistakes(learner)
     if status != "differs" or (not structure_passed and not concat and not result.probabilities):
         # different outputs are expected while the structure differs: the structure check says why
-        message = t("not_checked", lang, model=model, reason=t("not_checked.structure_first", lang))
+        message = t("not_checked.structure_first", lang, model=model)
         return Finding("function", message, [message])
     message = t("function.differs", lang, model=model, diff=result.max_abs_diff, scale=result.scale)
     if concat:
         module, joined, expected = concat[0]
-        detail = t("function.concat", lang, module=module, joined=", ".join(joined), expected=", ".join(expected))
-        message = f"{message} {detail}"
-        hints = [message, t("function.why", lang), t("function.concat_fix", lang, expected=", ".join(expected))]
+        detail = t("function.concat", lang, module=module, joined=join_list(joined, lang), expected=join_list(expected, lang))
+        message = sentences(lang, message, detail)
+        hints = [message, t("function.why", lang), t("function.concat_fix", lang, expected=join_list(expected, lang))]
     elif result.probabilities:
         hints = [message, t("why.extra_softmax", lang), t("function.softmax", lang)]
     else:

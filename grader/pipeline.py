@@ -47,7 +47,7 @@ def _shown(path: Path) -> str:
 
 
 def _no_file(path: str, lang: str) -> Finding:
-    return Finding("import", t("load.import", lang, path=path, at="", exc_type="FileNotFoundError", detail="no such file"))
+    return Finding("import", t("load.no_file", lang, path=path))
 
 
 def _stopped(outcome: Outcome, path: str, lang: str, limits: Limits) -> Finding:
