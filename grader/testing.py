@@ -14,7 +14,7 @@ import pytest
 
 from grader.chapters import get_chapter
 from grader.report import Check, Report
-from grader.text import default_lang
+from grader.text import default_lang, t
 from grader.worksheets import WORKSHEETS
 
 __all__ = ["ChapterTests"]
@@ -65,6 +65,6 @@ class ChapterTests:
     def expect_bonus(self, check_id: str) -> None:
         check = self.report.check(check_id)
         if not check.passed and check.kind == "not_implemented":
-            pytest.skip(f"bonus not started: {check.id}")
+            pytest.skip(t("testing.bonus_not_started", self.lang, check=check.id))
         if not check.passed:
             pytest.fail(self._explain(check), pytrace=False)
