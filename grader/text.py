@@ -26,7 +26,7 @@ from grader.texts import app, course, drill
 from grader.texts import grader as grader_texts
 
 __all__ = ["LANGS", "LANG_NAMES", "TEXTS", "Bilingual", "t", "normalize_lang", "default_lang", "op_label", "a_label",
-           "sentences", "join_list", "is_cjk", "FULL_WIDTH_PUNCTUATION", "width", "pad"]
+           "sentences", "join_list", "is_cjk", "FULL_WIDTH_PUNCTUATION", "width", "pad", "wrap"]
 
 LANGS = ("en", "zh-TW")
 LANG_NAMES = {"en": "English", "zh-TW": "繁體中文"}
@@ -150,6 +150,36 @@ def a_label(op: str, lang: str = "en") -> str:
     if normalize_lang(lang) != "en":
         return label
     return ("an " if label[:1].lower() in "aeiou" or label.startswith("fc ") else "a ") + label
+
+
+_NO_BREAK_BEFORE = "，。、；：？！）」』》〉】…"
+_NO_BREAK_AFTER = "（「『《〈【"
+
+
+def wrap(text: str, columns: int) -> list[str]:
+    """``text`` in lines of at most ``columns`` terminal columns (CJK counted twice): breaks at spaces or
+    between Chinese characters, never inside a Latin word, before closing or after opening punctuation."""
+    tokens: list[str] = []
+    for char in text.replace("\n", " "):
+        if char == " ":
+            if tokens:
+                tokens[-1] += char
+            continue
+        previous = tokens[-1] if tokens else ""
+        joined = previous and not previous.endswith(" ") and (
+            (width(char) == 1 and width(previous[-1]) == 1) or char in _NO_BREAK_BEFORE or previous[-1] in _NO_BREAK_AFTER)
+        if joined:
+            tokens[-1] += char
+        else:
+            tokens.append(char)
+    lines, line = [], ""
+    for token in tokens:
+        if line and width((line + token).rstrip()) > columns:
+            lines.append(line.rstrip())
+            line = token
+        else:
+            line += token
+    return [*lines, line.rstrip()] if line.strip() else lines
 
 
 def width(text: str) -> int:

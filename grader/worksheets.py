@@ -7,7 +7,6 @@ A wrong blank gets a hint: the formula with the inputs substituted, the result l
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 from grader import formulas as f
 from grader import reference, worked
 from grader.protocol import OpRow
+from grader.text import wrap
 
 __all__ = ["Blank", "WORKSHEETS", "answer_key", "check_value", "render_worksheet", "write_worksheets"]
 
@@ -233,11 +233,13 @@ def check_value(expected: Answer, given: Any) -> bool:
 
 
 # -- the worksheet files, written from the declaration above -------------------------------------------
-_HEADER = '''"""{title_en}: worksheet. / {title_zh}：工作單。
+_HEADER = '''"""{title_en}: worksheet.
+{title_zh}：工作單。
 
 Compute each blank by hand (paper, or a calculator), then replace the None with your number.
 Write shapes as (channels, height, width), without the batch dimension.
-請用紙筆（或計算機）手算每一格，再把 None 換成你的答案。形狀寫成 (C, H, W)，也就是通道、高、寬，不含批次維度。
+請用紙筆（或計算機）手算每一格，再把 None 換成你的答案。
+形狀寫成 (C, H, W)，也就是通道、高、寬，不含批次維度。
 
 Check: python -m grader check {short}   or   pytest exercises/{chapter}
 """
@@ -245,7 +247,8 @@ Check: python -m grader check {short}   or   pytest exercises/{chapter}
 
 
 def _comment(text: str) -> list[str]:
-    return textwrap.wrap(text, width=100, initial_indent="# ", subsequent_indent="# ", break_long_words=False)
+    """Comment lines of at most 100 terminal columns (a Chinese character takes two)."""
+    return [f"# {line}" for line in wrap(text, 98)]
 
 
 def render_worksheet(chapter_id: str, solved: bool = False) -> str:

@@ -23,6 +23,7 @@ from grader.text import (
     sentences,
     t,
     width,
+    wrap,
 )
 from grader.worksheets import WORKSHEETS
 from tests.conftest import ROOT
@@ -274,3 +275,15 @@ def test_the_terminal_report_lines_up_in_chinese() -> None:
     assert [width(line[: line.index("LeNet5.")]) for line in lines[1:3]] == [9, 9]
     hint, more = lines[3], lines[4]
     assert hint.strip() == "提示 2：第一行" and width(more[: more.index("第二行")]) == width(hint[: hint.index("第一行")])
+
+
+def test_wrapped_lines_fit_the_terminal_columns_with_chinese_counted_twice() -> None:
+    from grader.worksheets import render_worksheet
+
+    text = "3x224x224 經過主幹（7x7/2 卷積、3x3/2 池化、1x1 卷積、輸出 192 個通道的 3x3 卷積、3x3/2 池化；池化都填充 1）後的形狀。"
+    lines = wrap(text, 40)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "") and all(width(line) <= 40 for line in lines)
+    assert not any(line[0] in "，。、；：）" or line[-1] == "（" for line in lines)
+    assert wrap("do not break inside_a_long_identifier", 10) == ["do not", "break", "inside_a_long_identifier"]
+    for chapter in CHAPTERS:  # the worksheet files a learner opens
+        assert all(width(line) <= 100 for line in render_worksheet(chapter.id).splitlines()), chapter.id

@@ -216,8 +216,8 @@ TEXTS: dict[str, dict[str, str]] = {
                                     "zh-TW": "參數量 = out * in * K * K（無偏差）"},
     "formula.linear_params": {"en": "parameters = in * out + out", "zh-TW": "參數量 = in * out + out"},
     "formula.linear_params_no_bias": {"en": "parameters = in * out (no bias)", "zh-TW": "參數量 = in * out（無偏差）"},
-    "formula.receptive_field": {"en": "r = 1 + Σ (K_i - 1) * (S_1 * ... * S_(i-1)), the strides before layer i",
-                                "zh-TW": "r = 1 + Σ (K_i - 1) * (S_1 * ... * S_(i-1))，S 是第 i 層之前各層的步幅"},
+    "formula.receptive_field": {"en": "r = 1 + Σ (K_i - 1) * (S_1 * ... * S_(i-1)), S_j the stride of layer j",
+                                "zh-TW": "r = 1 + Σ (K_i - 1) * (S_1 * ... * S_(i-1))，S_j 是第 j 層的步幅"},
     # -- the terminal report -------------------------------------------------------------------------
     "report.pass": {"en": "PASS", "zh-TW": "通過"},
     "report.fail": {"en": "FAIL", "zh-TW": "未通過"},

@@ -1,8 +1,10 @@
-"""LeNet-5 (1998): worksheet. / LeNet-5（1998）：工作單。
+"""LeNet-5 (1998): worksheet.
+LeNet-5（1998）：工作單。
 
 Compute each blank by hand (paper, or a calculator), then replace the None with your number.
 Write shapes as (channels, height, width), without the batch dimension.
-請用紙筆（或計算機）手算每一格，再把 None 換成你的答案。形狀寫成 (C, H, W)，也就是通道、高、寬，不含批次維度。
+請用紙筆（或計算機）手算每一格，再把 None 換成你的答案。
+形狀寫成 (C, H, W)，也就是通道、高、寬，不含批次維度。
 
 Check: python -m grader check ch01   or   pytest exercises/ch01_lenet
 """
