@@ -287,3 +287,18 @@ def test_wrapped_lines_fit_the_terminal_columns_with_chinese_counted_twice() -> 
     assert wrap("do not break inside_a_long_identifier", 10) == ["do not", "break", "inside_a_long_identifier"]
     for chapter in CHAPTERS:  # the worksheet files a learner opens
         assert all(width(line) <= 100 for line in render_worksheet(chapter.id).splitlines()), chapter.id
+
+
+def test_the_formulas_written_out_with_numbers_follow_the_rules() -> None:
+    """grader.worked joins a formula's general form (from TEXTS), its numbers and its value: the joins too."""
+    from grader import worked
+
+    for lang, problems in (("en", en_problems), ("zh-TW", zh_problems)):
+        cases = [worked.conv_size(224, 11, 4, 2, lang=lang), worked.conv_size(13, 3, 1, 1, 2, lang=lang),
+                 worked.pool_size(110, 3, 2, ceil=True, lang=lang), worked.pool_size(112, 3, 2, 1, lang=lang),
+                 worked.conv_params(1, 6, 5, lang=lang), worked.conv_params(1, 6, 5, bias=False, lang=lang),
+                 worked.linear_params(400, 120, lang=lang), worked.linear_params(400, 120, bias=False, lang=lang),
+                 worked.receptive_field([(11, 4), (3, 2)], lang=lang)]
+        for case in cases:
+            for text in (case.up_to_result(), case.to_fill_in(), *case.lines()):
+                assert not problems(text), problems(text)

@@ -213,9 +213,9 @@ TEXTS: dict[str, dict[str, str]] = {
                             "zh-TW": "W_out = {rounding}((W_in - F + 2P) / S) + 1"},
     "formula.conv_params": {"en": "parameters = out * in * K * K + out", "zh-TW": "參數量 = out * in * K * K + out"},
     "formula.conv_params_no_bias": {"en": "parameters = out * in * K * K (no bias)",
-                                    "zh-TW": "參數量 = out * in * K * K（無偏差）"},
+                                    "zh-TW": "無偏差時，參數量 = out * in * K * K"},
     "formula.linear_params": {"en": "parameters = in * out + out", "zh-TW": "參數量 = in * out + out"},
-    "formula.linear_params_no_bias": {"en": "parameters = in * out (no bias)", "zh-TW": "參數量 = in * out（無偏差）"},
+    "formula.linear_params_no_bias": {"en": "parameters = in * out (no bias)", "zh-TW": "無偏差時，參數量 = in * out"},
     "formula.receptive_field": {"en": "r = 1 + Σ (K_i - 1) * (S_1 * ... * S_(i-1)), S_j the stride of layer j",
                                 "zh-TW": "r = 1 + Σ (K_i - 1) * (S_1 * ... * S_(i-1))，S_j 是第 j 層的步幅"},
     # -- the terminal report -------------------------------------------------------------------------
