@@ -302,3 +302,13 @@ def test_the_formulas_written_out_with_numbers_follow_the_rules() -> None:
         for case in cases:
             for text in (case.up_to_result(), case.to_fill_in(), *case.lines()):
                 assert not problems(text), problems(text)
+
+
+def test_a_layer_is_named_with_one_pair_of_parentheses() -> None:
+    """"卷積層 3（features.6）", never "串接（torch.cat）（body.6）": op labels carry no parentheses of their own."""
+    ops = [key.removeprefix("op.") for key in TEXTS if key.startswith("op.")]
+    for lang in LANGS:
+        for op in ops:
+            for key in ("label.op", "position.after_op"):
+                text = t(key, lang, label=op_label(op, lang), module="body.6")
+                assert text.count("(") + text.count("（") == 1, text

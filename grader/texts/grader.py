@@ -6,7 +6,8 @@ below (``op.*``, ``label.*``, ``position.*``, ``stage.*``), which are noun or pl
 where they go. zh-TW terms: 步幅 (stride), 填充 (padding), 卷積核 (kernel, filter), 激勵函數 (activation),
 池化, 參數量, 全連接層, 特徵圖, 感受野, 批次正規化, 評分程式 (the grader)."""
 
-# The name of each operation as the messages say it ("conv layer 3", "卷積層 3").
+# The name of each operation as the messages say it ("conv layer 3", "卷積層 3"); no parentheses, since a
+# layer is named with its module in them ("max-pool (features.2)", "最大池化（features.2）").
 OPS: dict[str, dict[str, str]] = {
     "op.conv2d": {"en": "conv layer", "zh-TW": "卷積層"},
     "op.linear": {"en": "fc layer", "zh-TW": "全連接層"},
@@ -17,13 +18,13 @@ OPS: dict[str, dict[str, str]] = {
     "op.avg_pool2d": {"en": "average pool", "zh-TW": "平均池化"},
     "op.adaptive_avg_pool2d": {"en": "adaptive average pool", "zh-TW": "自適應平均池化"},
     "op.adaptive_max_pool2d": {"en": "adaptive max-pool", "zh-TW": "自適應最大池化"},
-    "op.flatten": {"en": "flatten", "zh-TW": "攤平（flatten）"},
+    "op.flatten": {"en": "flatten", "zh-TW": "攤平運算"},
     "op.dropout": {"en": "Dropout", "zh-TW": "Dropout"},
-    "op.cat": {"en": "concatenation (torch.cat)", "zh-TW": "串接（torch.cat）"},
+    "op.cat": {"en": "torch.cat", "zh-TW": "torch.cat 串接"},
     "op.softmax": {"en": "softmax", "zh-TW": "softmax"},
     "op.log_softmax": {"en": "log_softmax", "zh-TW": "log_softmax"},
-    "op.batch_norm": {"en": "batch norm", "zh-TW": "批次正規化（batch norm）"},
-    "op.local_response_norm": {"en": "local response normalisation (LRN)", "zh-TW": "局部響應正規化（LRN）"},
+    "op.batch_norm": {"en": "batch norm", "zh-TW": "批次正規化"},
+    "op.local_response_norm": {"en": "local response normalisation", "zh-TW": "局部響應正規化"},
 }
 
 TEXTS: dict[str, dict[str, str]] = {
