@@ -312,3 +312,20 @@ def test_a_layer_is_named_with_one_pair_of_parentheses() -> None:
             for key in ("label.op", "position.after_op"):
                 text = t(key, lang, label=op_label(op, lang), module="body.6")
                 assert text.count("(") + text.count("（") == 1, text
+
+
+def test_the_glued_sentence_of_the_issue_is_now_written_whole() -> None:
+    """A reshape where the reference flattens, after weight layer 2: once "LeNet5：reshape (forward)（第 2 個權重層
+    之後） 的位置"; now one sentence in each language."""
+    from grader.compare import Step
+    from grader.diagnose import diagnose_step
+    from grader.protocol import OpRow
+
+    conv = OpRow("conv2d", (16, 5, 5), (6, 14, 14), layer=2, module="conv2",
+                 hparams={"in_channels": 6, "out_channels": 16, "kernel_size": 5})
+    steps = [Step(conv, conv), Step(OpRow("flatten", (400,), (16, 5, 5), module="flatten"),
+                                    OpRow("reshape", (400,), (16, 5, 5)))]
+    zh = diagnose_step(steps, 1, "LeNet5", "zh-TW").message
+    assert zh == "LeNet5：你的第 2 個權重層之後的 reshape（forward），在參考模型中是攤平運算。" and not zh_problems(zh)
+    en = diagnose_step(steps, 1, "LeNet5", "en").message
+    assert en == "LeNet5: reshape (forward) after weight layer 2 is where the reference has a flatten." and not en_problems(en)
