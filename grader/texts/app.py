@@ -30,7 +30,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "overview.next_start": {"en": "Start **{title}**: fill in the worksheet, then build the model.",
                             "zh-TW": "開始 **{title}**：先填工作單，再實作模型。"},
     "overview.all_done": {"en": "Every chapter is done. Practise with the formula drill, or compare your models in the zoo.",
-                          "zh-TW": "每一章都完成了！可以到公式練習多練習，或在模型動物園比較你的模型。"},
+                          "zh-TW": "每一章都完成了！可以到「公式練習」多練習，或在「模型動物園」比較你的模型。"},
     # -- a chapter ---------------------------------------------------------------------------------------
     "chapter.files": {"en": "Your files: `{model}` and `{worksheet}`", "zh-TW": "你的檔案：`{model}` 與 `{worksheet}`"},
     "tab.notes": {"en": "Notes", "zh-TW": "筆記"},
@@ -66,7 +66,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "table.divergence": {"en": "First difference at row {row}.", "zh-TW": "第一個差異在第 {row} 列。"},
     "table.legend": {"en": "✓ same · ✗ differs · − missing in yours · + extra in yours. MACs = multiply-accumulates "
                            "(FLOPs = 2 x MACs); shapes without the batch dimension.",
-                     "zh-TW": "✓ 相同 · ✗ 不同 · − 你的模型少了 · + 你的模型多了。MACs＝乘積累加次數（FLOPs = 2 x MACs）；"
+                     "zh-TW": "✓ 相同 · ✗ 不同 · − 你的模型少了 · + 你的模型多了。MACs 是乘積累加次數（FLOPs = 2 x MACs）；"
                               "形狀不含批次維度。"},
     "table.totals": {"en": "Reference: {ref_params:,} parameters, {ref_gmacs:.2f} G MACs. Yours: {params:,} parameters, "
                            "{gmacs:.2f} G MACs.",
@@ -87,7 +87,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "arch.caption": {"en": "Each box is a layer with its output shape; a ReLU or Dropout is folded into the box before it. "
                            "Inception modules are drawn as parallel branches joined by the concatenation.",
                      "zh-TW": "每個方框是一層及其輸出形狀；ReLU 與 Dropout 併入前一個方框。Inception 模組畫成平行的分支，"
-                              "最後由串接合併。"},
+                              "最後由 torch.cat 串接合併。"},
     "arch.input": {"en": "input", "zh-TW": "輸入"},
     "arch.pad": {"en": "pad {padding}", "zh-TW": "填充 {padding}"},
     "arch.ceil": {"en": "ceil", "zh-TW": "向上取整"},
