@@ -18,7 +18,7 @@ from app_pages.train import render_inside, render_train, trainable
 from grader.chapters import Chapter, get_chapter
 from grader.progress import status_of
 from grader.report import Check, Report
-from grader.text import t
+from grader.text import sentences, t
 from grader.worksheets import WORKSHEETS
 
 __all__ = ["render"]
@@ -152,7 +152,7 @@ def _worksheet(chapter: Chapter, lang: str) -> None:
     blanks = {f"worksheet.{blank.name}": blank for blank in WORKSHEETS.get(chapter.id, ())}
     for check in report.checks:
         blank = blanks.get(check.id)
-        question = blank.question[lang] if blank else check.id
+        question = t(blank.question, lang) if blank else check.id
         name = check.id.split(".", 1)[-1]
         with st.container(border=True):
             if check.passed:
@@ -183,7 +183,7 @@ def _verdict(report: Report, lang: str) -> None:
     else:
         st.error(t("check.failed", lang, failed=failed, total=len(report.checks), score=score, max=top),
                  icon=":material/cancel:")
-    st.progress(score / top if top else 0.0, text=f"{t('check.score', lang)}: {score}/{top}")
+    st.progress(score / top if top else 0.0, text=t("check.score", lang, score=score, max=top))
 
 
 def _checks(chapter: Chapter, report: Report, lang: str) -> None:
@@ -228,8 +228,8 @@ def _layer_table(report: Report, name: str, view, lang: str) -> None:
     frame = layer_table(view, lang)
     if view.divergence is not None:
         structure = next((c for c in report.checks if c.model == name and c.id.endswith(".structure")), None)
-        detail = f" {md(structure.message)}" if structure is not None else ""
-        st.error(t("table.divergence", lang, row=view.divergence + 1) + detail, icon=":material/report:")
+        detail = md(structure.message) if structure is not None else ""
+        st.error(sentences(lang, t("table.divergence", lang, row=view.divergence + 1), detail), icon=":material/report:")
     numbers = [t(key, lang) for key in ("table.ref_params", "table.ref_macs", "table.your_params", "table.your_macs")]
 
     def highlight(row):

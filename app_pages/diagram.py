@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from grader.compare import ACTIVATIONS
-from grader.text import op_label
+from grader.text import op_label, t
 
 __all__ = ["op_text", "shape_text", "to_dot", "branch_blocks"]
 
@@ -38,7 +38,7 @@ def shape_text(shape: Sequence[int]) -> str:
 
 
 def op_text(row: Any, lang: str = "en") -> str:
-    """One line for a layer: "conv layer 3x3 /2 pad 1", "fc layer 4096 -> 1000", "max-pool 3x3 /2"."""
+    """One line for a layer: "conv layer 3x3 /2 pad 1", "fc layer 4096 -> 1000", "max-pool 3x3 /2" ("卷積層 3x3 /2 填充 1")."""
     h = row.hparams or {}
     label = op_label(row.op, lang)
     if row.op == "conv2d":
@@ -46,7 +46,7 @@ def op_text(row: Any, lang: str = "en") -> str:
         if h.get("stride", 1) != 1:
             text += f" /{h['stride']}"
         if h.get("padding", 0) not in (0, (0, 0)):
-            text += f" pad {h['padding']}"
+            text += " " + t("arch.pad", lang, padding=h["padding"])
         return text
     if row.op == "linear":
         return f"{label} {h.get('in_features', '?')} -> {h.get('out_features', '?')}"
@@ -55,9 +55,9 @@ def op_text(row: Any, lang: str = "en") -> str:
         if h.get("stride") not in (None, 1):
             text += f" /{h['stride']}"
         if h.get("padding", 0) not in (0, (0, 0)):
-            text += f" pad {h['padding']}"
+            text += " " + t("arch.pad", lang, padding=h["padding"])
         if h.get("ceil_mode"):
-            text += " ceil"
+            text += " " + t("arch.ceil", lang)
         return text
     if row.op in ("adaptive_avg_pool2d", "adaptive_max_pool2d") and h.get("output_size") is not None:
         return f"{label} -> {_k(h['output_size'])}"

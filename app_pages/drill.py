@@ -72,7 +72,7 @@ if by_kind:
     for name in KINDS:
         if name in by_kind:
             good, total = by_kind[name]
-            st.progress(good / total, text=f"{t(f'drill.kind.{name}', lang)}: {good}/{total}")
+            st.progress(good / total, text=t("drill.kind_score", lang, kind=t(f"drill.kind.{name}", lang), right=good, total=total))
 
 history = log.history(10)
 if history:

@@ -23,7 +23,7 @@ for chapter in CHAPTERS:
     with st.container(border=True):
         name, bar, action = st.columns([4, 4, 1], vertical_alignment="center")
         with name:
-            st.markdown(f"**{t('page.chapter', lang, number=chapter.number, title=chapter.title[lang])}**")
+            st.markdown(f"**{t('page.chapter', lang, number=chapter.number, title=t(chapter.title, lang))}**")
             with st.spinner(t("overview.grading", lang)):
                 report = chapter_result(chapter, lang)
             status = status_of(report)

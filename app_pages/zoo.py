@@ -10,7 +10,7 @@ from app_pages.common import current_lang, grade_all, model_report
 from grader import reference
 from grader.chapters import CHAPTERS
 from grader.compare import weight_depth
-from grader.text import t
+from grader.text import join_list, t
 
 
 @st.cache_data(show_spinner=False)
@@ -38,7 +38,7 @@ def _your_facts(lang: str) -> list[dict]:
             continue
         info = solutions.get_model_info(chapter.zoo_name)
         rows = view.learner_rows
-        facts.append({"model": f"{chapter.zoo_name} ({t('zoo.yours', lang)})", "year": info.year,
+        facts.append({"model": t("zoo.your_model", lang, model=chapter.zoo_name), "year": info.year,
                       "depth": view.learner_depth, "params": sum(row.params for row in rows),
                       "gmacs": sum(row.macs for row in rows) / 1e9, "top5": info.ilsvrc_top5, "ilsvrc": info.ilsvrc or ""})
     return facts
@@ -87,8 +87,8 @@ st.altair_chart((bubbles + names + your_names).properties(height=440), width="st
 st.caption(t("zoo.chart_caption", lang))
 missing = [row["model"] for row in references if row["top5"] is None]
 if missing:
-    st.caption(t("zoo.not_on_chart", lang, names=", ".join(missing)))
+    st.caption(t("zoo.not_on_chart", lang, names=join_list(missing, lang)))
 if yours:
-    st.success(t("zoo.your_models", lang, names=", ".join(row["model"] for row in yours)))
+    st.success(t("zoo.your_models", lang, names=join_list((row["model"] for row in yours), lang)))
 else:
     st.info(t("zoo.none_yet", lang))

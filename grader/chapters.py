@@ -251,7 +251,7 @@ CHAPTERS: tuple[Chapter, ...] = (
             "en": ("5 convolution layers + 3 fully-connected layers, ReLU after each, Dropout before fc1 and fc2.",
                    "The first layer: 96 filters of 11x11, stride 4, padding 2: 224 -> 55."),
             "zh-TW": ("5 個卷積層 + 3 個全連接層，每層後接 ReLU，fc1 與 fc2 之前各有 Dropout。",
-                      "第一層：96 個 11x11 卷積核，步長 4，填充 2：224 -> 55。"),
+                      "第一層：96 個 11x11 卷積核、步幅 4、填充 2，224 -> 55。"),
         },
         aliases=("alexnet",),
     ),
@@ -264,7 +264,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         hints={
             "en": ("Like AlexNet, but the first layer is 7x7 with stride 2 (padding 1): 224 -> 110.",
                    "The pools use ceil_mode=True: 110 -> 55, 26 -> 13, 13 -> 6."),
-            "zh-TW": ("和 AlexNet 相似，但第一層是 7x7、步長 2（填充 1）：224 -> 110。",
+            "zh-TW": ("和 AlexNet 相似，但第一層是 7x7、步幅 2（填充 1）：224 -> 110。",
                       "池化層使用 ceil_mode=True：110 -> 55、26 -> 13、13 -> 6。"),
         },
         aliases=("zfnet", "zf"),
@@ -293,7 +293,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         hints={
             "en": ("Only 3x3 convolutions with padding 1 (the size stays), and 2x2 max-pools with stride 2 (the size halves).",
                    "Blocks of 2, 2, 3, 3, 3 convolutions with 64, 128, 256, 512, 512 filters."),
-            "zh-TW": ("只用 3x3 卷積、填充 1（尺寸不變），以及 2x2、步長 2 的最大池化（尺寸減半）。",
+            "zh-TW": ("只用填充 1 的 3x3 卷積（尺寸不變），以及 2x2、步幅 2 的最大池化（尺寸減半）。",
                       "五個區塊分別有 2、2、3、3、3 個卷積層，卷積核數量為 64、128、256、512、512。"),
         },
         aliases=("vgg", "vgg16"),

@@ -1,4 +1,7 @@
-"""``python -m grader VERB ...``: the command line. Verbs only parse, call the API, and render."""
+"""``python -m grader VERB ...``: the command line. Verbs only parse, call the API, and render.
+
+Every verb takes ``--lang`` (default: ``CNN_DOJO_LANG``, else English) for what it prints, errors included;
+the help is written in ``CNN_DOJO_LANG``'s language (argparse's own "usage:" and "options:" stay English)."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from typing import Any
 
 from grader.diagnose import load_finding, outcome_finding
 from grader.isolate import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
-from grader.text import LANGS, default_lang, pad, t
+from grader.text import LANGS, default_lang, join_list, normalize_lang, pad, t, width
 
 __all__ = ["main"]
 
@@ -24,10 +27,19 @@ def _parse_shape(text: str) -> tuple[int, ...]:
     try:
         shape = tuple(int(part) for part in text.replace("x", ",").split(","))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected C,H,W such as 3,224,224, got {text!r}") from None
+        raise argparse.ArgumentTypeError(t("cli.bad_shape", default_lang(), text=text)) from None
     if not shape or any(v < 1 for v in shape):
-        raise argparse.ArgumentTypeError(f"every size must be at least 1, got {text!r}")
+        raise argparse.ArgumentTypeError(t("cli.small_shape", default_lang(), text=text))
     return shape
+
+
+def _chapter(name: str, lang: str):  # -> grader.chapters.Chapter
+    from grader.chapters import CHAPTERS, get_chapter
+
+    try:
+        return get_chapter(name)
+    except KeyError:
+        raise UsageError(t("cli.no_chapter", lang, name=name, known=join_list((c.id for c in CHAPTERS), lang))) from None
 
 
 def _summary(args: argparse.Namespace) -> int:
@@ -53,8 +65,9 @@ def _summary(args: argparse.Namespace) -> int:
 
         try:
             info = solutions.get_model_info(args.model)
-        except KeyError as error:
-            raise UsageError(error.args[0]) from None
+        except KeyError:
+            known = join_list(solutions.list_models(), args.lang)
+            raise UsageError(t("cli.no_model", args.lang, name=args.model, known=known)) from None
         name, label, shape = info.name, info.name, args.input or info.input_shape
     form = "json" if args.json else "torchsummary" if args.torchsummary else "table"
     outcome = run_isolated("grader.probe:summarise", path, name, tuple(shape), build_args, build_kwargs, form,
@@ -70,7 +83,7 @@ def _summary(args: argparse.Namespace) -> int:
     if "text" not in answer:  # the file or the class could not be loaded or built
         raise UsageError(load_finding(answer["error"], args.model, name, args.lang, DEFAULT_MEMORY_MB).message)
     if form == "table":
-        print(f"{label}  input {'x'.join(map(str, shape))}")
+        print(t("cli.summary", args.lang, model=label, shape="x".join(map(str, shape))))
     print(answer["text"], end="" if form == "torchsummary" else "\n")
     if answer.get("error") is not None:  # the forward pass stopped: the table shows what ran
         error = answer["error"]
@@ -91,15 +104,11 @@ def _check(args: argparse.Namespace) -> int:
     from grader.isolate import warm_up
 
     warm_up()  # the child's torch import overlaps with ours
-    from grader.chapters import get_chapter
     from grader.pipeline import grade
 
-    try:
-        chapter = get_chapter(args.chapter)
-    except KeyError as error:
-        raise UsageError(error.args[0]) from None
+    chapter = _chapter(args.chapter, args.lang)
     if args.path is not None and not args.path.endswith(".py"):
-        raise UsageError(f"--path must name a .py file, got {args.path!r}")
+        raise UsageError(t("cli.not_py", args.lang, path=args.path))
     report = grade(chapter.id, path=args.path, lang=args.lang, timeout=args.timeout, memory_mb=args.memory_mb)
     if args.json:
         print(report.to_json())
@@ -114,15 +123,16 @@ def _list(args: argparse.Namespace) -> int:
     warm_up()
     from grader.progress import chapter_status
 
-    width = 24
+    bar_width = 24
     rows = chapter_status(args.lang)
-    for row in rows:
+    statuses = [t(f"status.{row.status}", args.lang) for row in rows]
+    columns = max(width(t(f"status.{name}", args.lang)) for name in ("done", "in progress", "not started"))
+    for row, status in zip(rows, statuses):
         report = row.report
-        filled = round(width * report.score / report.max_score) if report.max_score else 0
-        bar = "#" * filled + "." * (width - filled)
-        title = row.chapter.title["zh-TW" if args.lang == "zh-TW" else "en"]
-        status = t(f"status.{row.status}", args.lang)
-        print(f"{row.chapter.id:<16} [{bar}] {report.score:>3}/{report.max_score:<3} {pad(status, 12)} {title}")
+        filled = round(bar_width * report.score / report.max_score) if report.max_score else 0
+        bar = "#" * filled + "." * (bar_width - filled)
+        print(f"{row.chapter.id:<16} [{bar}] {report.score:>3}/{report.max_score:<3} {pad(status, columns)}  "
+              f"{t(row.chapter.title, args.lang)}")
     upcoming = next((row for row in rows if row.status != "done"), None)
     if upcoming is not None:
         print("\n" + t("cli.next", args.lang, short=upcoming.chapter.id[:4], chapter=upcoming.chapter.id))
@@ -135,21 +145,17 @@ def _hint(args: argparse.Namespace) -> int:
     from grader.isolate import warm_up
 
     warm_up()
-    from grader.chapters import get_chapter
     from grader.pipeline import grade
     from grader.progress import next_hint_level
 
-    try:
-        chapter = get_chapter(args.chapter)
-    except KeyError as error:
-        raise UsageError(error.args[0]) from None
+    chapter = _chapter(args.chapter, args.lang)
     report = grade(chapter.id, args.path, args.lang, worksheet=args.path is None)
     check = report.first_failure()
     if check is None:
         print(t("cli.no_hint", args.lang, chapter=chapter.id))
         return 0
     level = next_hint_level(chapter.id, check)
-    print(check.explain(args.lang, level, prefix=f"{check.id}: ", of_total=True))
+    print(check.explain(args.lang, level, with_id=True, of_total=True))
     if level < len(check.hints):
         print("  " + t("cli.more_hints", args.lang, level=level + 1))
     return 1
@@ -161,11 +167,11 @@ def _watch(args: argparse.Namespace) -> int:
     from grader.isolate import warm_up
 
     warm_up()
-    from grader.chapters import CHAPTERS, get_chapter
+    from grader.chapters import CHAPTERS
     from grader.pipeline import grade
     from grader.progress import status_of
 
-    chapters = [get_chapter(args.chapter)] if args.chapter else list(CHAPTERS)
+    chapters = [_chapter(args.chapter, args.lang)] if args.chapter else list(CHAPTERS)
 
     def snapshot() -> dict[Path, float]:
         folders = {chapter.exercise_path().parent for chapter in chapters}
@@ -206,7 +212,9 @@ def _watch(args: argparse.Namespace) -> int:
 def _render_training(result: Any, lang: str) -> str:
     """The finished run as text: the epochs beside the reference's, the scores, the confusion matrix, the
     misclassified digits."""
-    lines = [t("train.table", lang)]
+    columns = (("epoch", 5), ("loss", 8), ("train", 10), ("test", 10), ("reference", 14))
+    lines = [" ".join(" " * (size - width(t(f"train.col.{name}", lang))) + t(f"train.col.{name}", lang)
+                      for name, size in columns)]
     reference = {entry["epoch"]: entry for entry in (result.reference or {}).get("history", [])}
     for entry in result.history:
         ref = reference.get(entry["epoch"])
@@ -317,6 +325,8 @@ def _train(args: argparse.Namespace) -> int:
 def _nbgrader(args: argparse.Namespace) -> int:
     from grader.nbgrader_course import build_course
 
+    for name in args.chapter or ():
+        _chapter(name, args.lang)  # an unknown chapter, in the learner's language
     limits = {}  # the generator's defaults unless given
     if args.cell_timeout is not None:
         limits["cell_timeout"] = args.cell_timeout
@@ -325,82 +335,91 @@ def _nbgrader(args: argparse.Namespace) -> int:
     try:
         written = build_course(args.course_dir, lang=args.lang, course_id=args.course_id, chapters=args.chapter,
                                force=args.force, **limits)
-    except (KeyError, ValueError, FileExistsError) as error:
+    except (KeyError, ValueError, FileExistsError) as error:  # the course generator's own words (for instructors)
         raise UsageError(error.args[0]) from None
     course = Path(args.course_dir)
     for path in written:
-        print(f"wrote {path}")
-    print(f"\nnext: cd {course} && nbgrader generate_assignment \"*\"   (the README's \"For instructors: nbgrader\")")
+        print(t("cli.wrote", args.lang, path=path))
+    print("\n" + t("cli.nbgrader_next", args.lang, course=course))
     return 0
 
 
+def _lang(text: str) -> str:
+    try:
+        return normalize_lang(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m grader", description="cnn-dojo: trace and grade classic CNNs.")
+    lang = default_lang()  # the help's language; each verb's --lang defaults to it too
+
+    def say(key: str) -> str:
+        return t(f"cli.help.{key}", lang)
+
+    def add_lang(verb: argparse.ArgumentParser, help_key: str = "lang") -> None:
+        verb.add_argument("--lang", type=_lang, choices=LANGS, default=lang, help=say(help_key))
+
+    parser = argparse.ArgumentParser(prog="python -m grader", description=t("cli.help", lang))
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
     verbs.required = True
 
-    summary = verbs.add_parser("summary", help="layer-by-layer shapes, parameters and MACs of a model")
-    summary.add_argument("model", help="a zoo name (VGG16, GoogLeNet, ...) or path/to/file.py::ClassName")
-    summary.add_argument("--input", type=_parse_shape, metavar="C,H,W", help="input shape (default: the model's)")
+    summary = verbs.add_parser("summary", help=say("summary"))
+    summary.add_argument("model", help=say("model"))
+    summary.add_argument("--input", type=_parse_shape, metavar="C,H,W", help=say("input"))
     output = summary.add_mutually_exclusive_group()
-    output.add_argument("--json", action="store_true", help="print one JSON object")
-    output.add_argument("--torchsummary", action="store_true", help="print torchsummary's module table")
-    summary.add_argument("--lang", choices=LANGS, default=default_lang(), help="language of the messages")
+    output.add_argument("--json", action="store_true", help=say("json"))
+    output.add_argument("--torchsummary", action="store_true", help=say("torchsummary"))
+    add_lang(summary)
     summary.set_defaults(run=_summary)
 
-    check = verbs.add_parser("check", help="grade a chapter's file against the reference")
-    check.add_argument("chapter", help="ch05_vgg, ch05, 5 or vgg")
-    check.add_argument("--path", help="the file to grade (default: the chapter's file in exercises/)")
-    check.add_argument("--json", action="store_true", help="print one JSON object")
-    check.add_argument("--lang", choices=LANGS, default=default_lang(), help="language of messages and hints")
-    check.add_argument("--hints", type=int, choices=range(4), default=1, metavar="0-3",
-                       help="hint levels to show for failed checks: 1 where, 2 why, 3 the fix (default 1)")
-    check.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
-                       help=f"seconds each stage of the learner's code may run (default {DEFAULT_TIMEOUT:g})")
-    check.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB,
-                       help=f"memory the learner's code may add (default {DEFAULT_MEMORY_MB})")
+    check = verbs.add_parser("check", help=say("check"))
+    check.add_argument("chapter", help=say("chapter"))
+    check.add_argument("--path", help=say("path"))
+    check.add_argument("--json", action="store_true", help=say("json"))
+    add_lang(check)
+    check.add_argument("--hints", type=int, choices=range(4), default=1, metavar="0-3", help=say("hints"))
+    check.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help=say("timeout"))
+    check.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, help=say("memory"))
     check.set_defaults(run=_check)
 
-    listing = verbs.add_parser("list", help="every chapter with its status and score")
-    listing.add_argument("--lang", choices=LANGS, default=default_lang())
+    listing = verbs.add_parser("list", help=say("list"))
+    add_lang(listing)
     listing.set_defaults(run=_list)
 
-    hint = verbs.add_parser("hint", help="the next hint level for the first failing check of a chapter")
-    hint.add_argument("chapter", help="ch05_vgg, ch05, 5 or vgg")
-    hint.add_argument("--path", help="the file to grade (default: the chapter's file in exercises/)")
-    hint.add_argument("--lang", choices=LANGS, default=default_lang())
+    hint = verbs.add_parser("hint", help=say("hint"))
+    hint.add_argument("chapter", help=say("chapter"))
+    hint.add_argument("--path", help=say("path"))
+    add_lang(hint)
     hint.set_defaults(run=_hint)
 
-    watch = verbs.add_parser("watch", help="re-grade whenever you save a file in exercises/ (Ctrl-C stops)")
-    watch.add_argument("chapter", nargs="?", help="only this chapter (default: the first one not done)")
-    watch.add_argument("--lang", choices=LANGS, default=default_lang())
-    watch.add_argument("--hints", type=int, choices=range(4), default=1, metavar="0-3")
+    watch = verbs.add_parser("watch", help=say("watch"))
+    watch.add_argument("chapter", nargs="?", help=say("watch_chapter"))
+    add_lang(watch)
+    watch.add_argument("--hints", type=int, choices=range(4), default=1, metavar="0-3", help=say("hints"))
     watch.add_argument("--interval", type=float, default=0.5, help=argparse.SUPPRESS)
     watch.set_defaults(run=_watch)
 
-    training = verbs.add_parser("train", help="train a chapter's network on handwritten digits (ch01: your LeNet-5)")
-    training.add_argument("chapter", help="ch01 (your LeNet-5) or ch04 (the zoo's DigitsGAPNet, for class activation maps)")
-    training.add_argument("--path", help="the file to train (default: the chapter's file in exercises/)")
-    training.add_argument("--epochs", type=int, help="epochs to train (default: 15 for LeNet-5, 6 for DigitsGAPNet)")
-    training.add_argument("--seed", type=int, default=0, help="seed of the weights, the shuffling and the augmentation")
-    training.add_argument("--json", action="store_true", help="print one JSON object")
-    training.add_argument("--no-reference", action="store_true", help="do not train the reference for comparison")
-    training.add_argument("--lang", choices=LANGS, default=default_lang())
-    training.add_argument("--timeout", type=float, help="seconds the training may run (default: 120 + 10 per epoch)")
-    training.add_argument("--memory-mb", type=int, default=3072, help="memory the training may add (default 3072)")
+    training = verbs.add_parser("train", help=say("train"))
+    training.add_argument("chapter", help=say("train_chapter"))
+    training.add_argument("--path", help=say("train_path"))
+    training.add_argument("--epochs", type=int, help=say("epochs"))
+    training.add_argument("--seed", type=int, default=0, help=say("seed"))
+    training.add_argument("--json", action="store_true", help=say("json"))
+    training.add_argument("--no-reference", action="store_true", help=say("no_reference"))
+    add_lang(training)
+    training.add_argument("--timeout", type=float, help=say("train_timeout"))
+    training.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, help=say("memory"))
     training.set_defaults(run=_train)
 
-    course = verbs.add_parser("nbgrader", help="write an nbgrader course: nbgrader_config.py and one notebook per chapter")
-    course.add_argument("course_dir", help="the course folder (created if missing), e.g. course/")
-    course.add_argument("--lang", choices=LANGS, default=default_lang(), help="language of the notes and the hints")
-    course.add_argument("--course-id", default="cnn-dojo", help="nbgrader's course id (default cnn-dojo)")
-    course.add_argument("--chapter", action="append", metavar="CHAPTER",
-                        help="only this chapter (repeatable; default: every chapter)")
-    course.add_argument("--cell-timeout", type=int,
-                        help="seconds a notebook cell may run when nbgrader executes it (default 120)")
-    course.add_argument("--grader-timeout", type=float,
-                        help="seconds the learner's code may run per grading (default 20)")
-    course.add_argument("--force", action="store_true", help="overwrite files this command did not write")
+    course = verbs.add_parser("nbgrader", help=say("nbgrader"))
+    course.add_argument("course_dir", help=say("course_dir"))
+    add_lang(course, "notes_lang")
+    course.add_argument("--course-id", default="cnn-dojo", help=say("course_id"))
+    course.add_argument("--chapter", action="append", metavar="CHAPTER", help=say("only_chapter"))
+    course.add_argument("--cell-timeout", type=int, help=say("cell_timeout"))
+    course.add_argument("--grader-timeout", type=float, help=say("grader_timeout"))
+    course.add_argument("--force", action="store_true", help=say("force"))
     course.set_defaults(run=_nbgrader)
     return parser
 
@@ -411,5 +430,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except UsageError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(t("cli.error", args.lang, message=error), file=sys.stderr)
         return 2

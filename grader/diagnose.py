@@ -24,7 +24,7 @@ from grader.compare import (
 )
 from grader.protocol import BATCH, ErrorInfo, FunctionResult, NumClassesResult, OpRow, TraceResult
 from grader.report import Fix
-from grader.text import a_label, normalize_lang, op_label, sentences, t
+from grader.text import a_label, join_list, normalize_lang, op_label, sentences, t
 
 __all__ = ["Finding", "Fix", "describe", "diagnose_step", "diagnose_crash", "recognise_variant", "with_variant", "shape_text",
            "load_finding", "outcome_finding", "params_finding", "num_classes_finding", "function_finding",
@@ -84,26 +84,50 @@ def describe(row: OpRow) -> str:
     return simple.get(row.op, row.op)
 
 
+def code(module: str) -> str:
+    """A module's qualified name as the learner's code spells it: features.0 -> self.features[0],
+    blocks.4c.p4_2 -> self.blocks['4c'].p4_2; the model itself -> forward."""
+    if not module:
+        return "forward"
+    spelled = "self"
+    for part in module.split("."):
+        spelled += f"[{part}]" if part.isdigit() else f"['{part}']" if not part.isidentifier() else f".{part}"
+    return spelled
+
+
+def ordinal(number: int, lang: str) -> str:
+    """1st, 2nd, 3rd, 11th, 22nd ... (zh-TW: the number, the sentence says 第 … 個)."""
+    if normalize_lang(lang) != "en":
+        return str(number)
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def weight_layer(index: int, module: str | None, lang: str) -> str:
+    """'the 3rd weight layer, `self.fc1`': the counting said, the layer named as the learner's code names it."""
+    if not module:  # not known, or a function called in the model's own forward
+        return t("label.weight", lang, ordinal=ordinal(index, lang))
+    return t("label.weight_code", lang, ordinal=ordinal(index, lang), code=code(module))
+
+
 def _where(row: OpRow, lang: str, last_layer: int | None) -> str:
-    """'conv layer 7 (features.14)', or 'max-pool (features.4) after conv layer 2'."""
-    module = row.module or "forward"
+    """The layer as a noun phrase: 'the 7th weight layer, `self.features[14]`', 'the max-pool `self.features[4]`
+    after the 2nd weight layer'."""
     if row.layer is not None:
-        return t("label.layer", lang, label=op_label(row.op, lang), index=row.layer, module=module)
-    text = f"{op_label(row.op, lang)} ({module})"
+        return weight_layer(row.layer, row.module, lang)
+    label = op_label(row.op, lang)
     if last_layer:
-        suffix = {"en": f" after weight layer {last_layer}", "zh-TW": f"（第 {last_layer} 個權重層之後）"}
-        text += suffix["en" if lang == "en" else "zh-TW"]
-    return text
+        return t("label.op_after", lang, label=label, code=code(row.module), ordinal=ordinal(last_layer, lang))
+    return t("label.op", lang, label=label, code=code(row.module))
 
 
 def _position(previous: OpRow | None, lang: str, last_layer: int | None) -> str:
-    """'after conv layer 3 (features.6)', or 'after max-pool (features.4)'."""
+    """The place as the where.* and fix.* sentences take it: 'after the 3rd weight layer, `self.features[6]`'."""
     if previous is None:
         return t("position.start", lang)
-    module = previous.module or "forward"
     if previous.layer is not None:
-        return t("position.after", lang, label=op_label(previous.op, lang), index=previous.layer, module=module)
-    return t("position.after_op", lang, label=op_label(previous.op, lang), module=module)
+        return t("position.after", lang, layer=weight_layer(previous.layer, previous.module, lang))
+    return t("position.after_op", lang, label=op_label(previous.op, lang), code=code(previous.module))
 
 
 def _size_formula(row: OpRow, hparams: dict[str, Any], size: int, lang: str) -> tuple[str, int | None]:
@@ -165,9 +189,9 @@ def _changed(step: Step, model: str, lang: str, last_layer: int | None) -> Findi
     shape_differs = ref.output_shape != got.output_shape
     suspect = next((n for n in diffs if n in _SUSPECTS), None)
     if shape_differs:
-        level1 = f"{model}: " + t("where.shape", lang, where=where, got=shape_text(got.output_shape), expected=shape_text(ref.output_shape))
+        level1 = t("where.shape", lang, model=model, where=where, got=shape_text(got.output_shape), expected=shape_text(ref.output_shape))
     else:
-        level1 = f"{model}: " + t("where.hparam", lang, where=where, got_h=_kw(got.hparams, tuple(diffs)), expected_h=_kw(ref.hparams, tuple(diffs)))
+        level1 = t("where.hparam", lang, model=model, where=where, got_h=_kw(got.hparams, tuple(diffs)), expected_h=_kw(ref.hparams, tuple(diffs)))
     if ref.op in POOLS:
         kind = "shape" if shape_differs else "pooling"
     elif ref.op in ("conv2d", "linear"):
@@ -189,7 +213,7 @@ def _changed(step: Step, model: str, lang: str, last_layer: int | None) -> Findi
             fix_formula, out = _size_formula(ref, {**got.hparams, **{d: ref.hparams[d] for d in diffs if d in ref.hparams}}, size, lang)
             if suspect and out is not None and len(diffs) == 1:
                 key = "fix.keeps" if out == size else "fix.gives"
-                hints.append(t(key, lang, setting=f"{suspect}={ref.hparams[suspect]}", size=out) + "  " + fix_formula)
+                hints.append(t(key, lang, setting=f"{suspect}={ref.hparams[suspect]}", size=out, formula=fix_formula))
             else:
                 hints.append(t("fix.hparam", lang, settings=settings, formula=fix_formula))
         else:  # channels
@@ -426,47 +450,60 @@ class _Site:
     because: str
 
 
-def _site(error: ErrorInfo, partial: list[OpRow], model: str, lang: str) -> _Site | None:
+def _site(error: ErrorInfo, partial: list[OpRow], model: str, lang: str,
+          weights: tuple[tuple[str, tuple[int, ...]], ...] = ()) -> _Site | None:
+    """``weights``: the learner's parameters (name, shape), to name the layer that raised before it ran."""
     detail = error.detail
     weights_done = sum(1 for row in partial if row.layer is not None)
+
+    used = {name for row in partial for name in row.param_names}
+
+    def named(index: int, shape: tuple[int, ...]) -> str:
+        """The layer that raised: the first weight of that shape the rows that ran did not use."""
+        module = next((name.rpartition(".")[0] for name, found in weights
+                       if found == shape and name.endswith("weight") and name not in used), None)
+        return weight_layer(index, module, lang)
+
     if match := _MATMUL.search(detail):
         features, expected = int(match.group(2)), int(match.group(3))
         expr, total = _features_expr(partial)
         expr = expr if total == features else f"{features:,}"
-        facts = {"features_expr": expr, "label": op_label("linear", lang), "index": weights_done + 1, "expected": expected}
-        message = f"{model}: " + t("error.matmul", lang, **facts)
-        hints = [message, t("error.matmul.why", lang, features_expr=expr), t("error.matmul.fix", lang, features=features)]
         weight = (int(match.group(4)), int(match.group(3)))  # nn.Linear keeps (out_features, in_features)
+        facts = {"features_expr": expr, "layer": named(weights_done + 1, weight), "expected": expected}
+        message = t("error.matmul", lang, model=model, **facts)
+        hints = [message, t("error.matmul.why", lang, features_expr=expr), t("error.matmul.fix", lang, features=features)]
         return _Site(Finding("error", message, hints, layer=weights_done + 1, suspect="in_features",
                              fix=Fix("set", hparams={"in_features": features}, weight=weight)),
                      t("because.matmul", lang, **facts))
     if match := _CHANNELS.search(detail):
         expected, got = int(match.group(2)), int(match.group(3))
-        facts = {"label": op_label("conv2d", lang), "index": weights_done + 1, "expected": expected, "got": got}
-        message = f"{model}: " + t("error.channels", lang, **facts)
+        weight = tuple(int(v) for v in found.groups()) if (found := _WEIGHT.search(detail)) else ()
+        facts = {"layer": named(weights_done + 1, weight), "expected": expected, "got": got}
+        message = t("error.channels", lang, model=model, **facts)
         # the first convolution reads the image: its in_channels is the image's, nothing before it can change
         fix = t("error.channels.fix_image", lang, got=got) if weights_done == 0 else t("error.channels.fix", lang, got=got)
         hints = [message, t("error.channels.why", lang, got=got), fix]
-        weight = tuple(int(v) for v in found.groups()) if (found := _WEIGHT.search(detail)) else ()
         return _Site(Finding("error", message, hints, layer=weights_done + 1, suspect="in_channels",
                              fix=Fix("set", hparams={"in_channels": got}, weight=weight)),
                      t("because.channels", lang, **facts))
     if match := _TOO_SMALL.search(detail):
         size, k = int(match.group(1)), int(match.group(3))
         index = weights_done if weights_done else 1
-        message = f"{model}: " + t("error.too_small", lang, k=k, label=op_label("conv2d", lang), index=index, size=size)
+        last = next((row for row in reversed(partial) if row.layer is not None), None)
+        message = t("error.too_small", lang, model=model, k=k, size=size,
+                    layer=weight_layer(index, last.module if last is not None else None, lang))
         hints = [message, t("error.too_small.why", lang), t("error.too_small.fix", lang)]
         return _Site(Finding("error", message, hints, layer=index), t("because.too_small", lang, k=k, size=size))
     if _CAT.search(detail):
-        message = f"{model}: " + t("error.cat", lang, detail=detail.splitlines()[0])
+        message = t("error.cat", lang, model=model, detail=detail.splitlines()[0])
         hints = [message, t("error.cat.why", lang), t("error.cat.fix", lang)]
         return _Site(Finding("error", message, hints, layer=weights_done or None, suspect="padding"), t("because.cat", lang))
     return None
 
 
 def diagnose_crash(error: ErrorInfo, raw: Finding, partial: list[OpRow], reference: list[OpRow], model: str, lang: str,
-                   variants: tuple[Variant, ...] = (), table: BranchTable | None = None
-                   ) -> tuple[Finding, list[Step], int | None]:
+                   variants: tuple[Variant, ...] = (), table: BranchTable | None = None,
+                   weights: tuple[tuple[str, tuple[int, ...]], ...] = ()) -> tuple[Finding, list[Step], int | None]:
     """A forward pass that raised. Root cause first: the rows that ran are aligned with the reference's first
     rows, and their first difference is the diagnosis, the error its consequence ("... That is why flatten
     then gives 576 features"). Only when every row before the error matches is the error site itself the
@@ -474,7 +511,7 @@ def diagnose_crash(error: ErrorInfo, raw: Finding, partial: list[OpRow], referen
     finding, the alignment and the index of the root cause in it."""
     steps = _crash_alignment(error, partial, reference)
     found = first_divergence(steps)
-    site = _site(error, partial, model, lang)
+    site = _site(error, partial, model, lang, weights)
     variant = recognise_variant(variants, partial)
     if found is not None:
         root = with_variant(diagnose_step(steps, found[0], model, lang, table, reference), variant, lang)
@@ -533,8 +570,9 @@ def with_variant(finding: Finding, variant: str | None, lang: str) -> Finding:
 
 
 # -- what stopped the learner's code before any comparison -------------------------------------------
-def _at(error: ErrorInfo, lang: str) -> str:
-    return t("at.line", lang, line=error.line, source=error.source) if error.line else ""
+def _place(error: ErrorInfo, path: str, lang: str) -> str:
+    """Where in the learner's file: 'lenet.py, line 12 (`x = self.fc(x)`)', or the file alone."""
+    return t("place.line", lang, path=path, line=error.line, source=error.source) if error.line else path
 
 
 def load_finding(error: ErrorInfo, path: str, name: str, lang: str, memory_mb: int) -> Finding:
@@ -543,23 +581,25 @@ def load_finding(error: ErrorInfo, path: str, name: str, lang: str, memory_mb: i
     if kind == "syntax":
         message = t("load.syntax", lang, path=path, line=error.line, detail=error.detail)
     elif kind == "import":
-        message = t("load.import", lang, path=path, at=_at(error, lang), exc_type=error.exc_type or "ImportError",
+        message = t("load.import", lang, place=_place(error, path, lang), exc_type=error.exc_type or "ImportError",
                     detail=error.detail)
     elif kind == "missing_class":
-        extra = t("load.suggestion", lang, name=error.suggestion, wanted=name) if error.suggestion else ""
         key = "load.missing_class" if error.detail.startswith("no class") or not error.detail else "load.missing_function"
-        message = t(key, lang, path=path, name=name, suggestion=extra)
+        if error.suggestion:
+            message = t(f"{key}.suggest", lang, path=path, name=name, found=error.suggestion)
+        else:
+            message = t(key, lang, path=path, name=name)
     elif kind == "not_module":
         message = t("load.not_module", lang, path=path, name=name)
     elif kind == "not_implemented":
-        message = t("load.not_implemented", lang, name=name, path=path, at=_at(error, lang))
+        message = t("load.not_implemented", lang, name=name, place=_place(error, path, lang))
     elif kind == "no_forward":
         message = t("load.no_forward", lang, name=name, path=path)
     elif kind == "memory":
         message = t("run.memory", lang, limit=memory_mb)
     else:
         stage = t(f"stage.{error.stage or 'forward'}", lang)
-        message = t("load.error", lang, path=path, at=_at(error, lang), stage=stage, exc_type=error.exc_type or "Error",
+        message = t("load.error", lang, place=_place(error, path, lang), stage=stage, exc_type=error.exc_type or "Error",
                     detail=error.detail)
     return Finding(kind, message, [message], line=error.line)
 
@@ -589,13 +629,13 @@ def params_finding(steps: list[Step], total: int, reference_total: int, used: in
         ref, got = step.reference, step.learner
         if ref is None or got is None or ref.op != got.op or ref.params == got.params:
             continue
-        where = f"{op_label(got.op, lang)} {got.layer} ({got.module or 'forward'})" if got.layer else op_label(got.op, lang)
-        message = f"{model}: " + t("params.layer", lang, where=where, got=got.params, expected=ref.params)
+        where = _where(got, lang, None) if got.layer else op_label(got.op, lang)
+        message = t("params.layer", lang, model=model, where=where, got=got.params, expected=ref.params)
         hints = [message]
         if got.op in ("conv2d", "linear"):
             hints.append(_params_formula(got, lang).up_to_result())
         if got.hparams.get("bias") is False and ref.hparams.get("bias") is True:
-            hints[0] = f"{model}: " + t("params.bias", lang, where=where)
+            hints[0] = t("params.bias", lang, model=model, where=where)
             hints.append(t("fix.bias", lang))
         else:
             hints.append(t("fix.replace", lang, expected_desc=describe(ref)))
@@ -607,7 +647,7 @@ def params_finding(steps: list[Step], total: int, reference_total: int, used: in
     message = t("params.total", lang, model=model, got=total, expected=reference_total)
     hints = [message]
     if used < total:
-        hints.append(t("params.unused", lang, count=total - used, names=", ".join(unused[:5]) + (", ..." if len(unused) > 5 else "")))
+        hints.append(t("params.unused", lang, count=total - used, names=join_list([*unused[:5], *(["..."] if len(unused) > 5 else [])], lang)))
         hints.append(t("fix.unused", lang))
     return Finding("params", message, hints)
 
@@ -621,9 +661,12 @@ def num_classes_finding(result: NumClassesResult, last: OpRow | None, reference:
         return None
     if result.error is None and result.output_type != "Tensor":
         message = t("num_classes.not_tensor", lang, model=model, asked=asked, type=returned(result.output_type, lang))
-    elif result.error is None:
-        got = "x".join(map(str, result.output_shape or ())) or "1"  # a scalar is one value
-        message = t("num_classes.wrong", lang, model=model, asked=asked, got=got)
+    elif result.error is None and result.output_shape and len(result.output_shape) == 1:
+        message = t("num_classes.wrong", lang, model=model, asked=asked, got=result.output_shape[0])
+    elif result.error is None and result.output_shape:  # one value per image is not one number per class
+        message = t("num_classes.shape", lang, model=model, asked=asked, shape=shape_text(result.output_shape))
+    elif result.error is None:  # a scalar
+        message = t("num_classes.no_tensor", lang, model=model, asked=asked)
     else:
         message = t("num_classes.error", lang, model=model, asked=asked, detail=result.error.detail)
     classes = next((row for row in reference if row.layer is not None and num_classes in
@@ -669,14 +712,14 @@ def function_finding(result: FunctionResult | None, *, structure_passed: bool, l
     concat = concat_order_mistakes(learner)
     if status != "differs" or (not structure_passed and not concat and not result.probabilities):
         # different outputs are expected while the structure differs: the structure check says why
-        message = t("not_checked", lang, model=model, reason=t("not_checked.structure_first", lang))
+        message = t("not_checked.structure_first", lang, model=model)
         return Finding("function", message, [message])
     message = t("function.differs", lang, model=model, diff=result.max_abs_diff, scale=result.scale)
     if concat:
         module, joined, expected = concat[0]
-        detail = t("function.concat", lang, module=module, joined=", ".join(joined), expected=", ".join(expected))
-        message = f"{message} {detail}"
-        hints = [message, t("function.why", lang), t("function.concat_fix", lang, expected=", ".join(expected))]
+        detail = t("function.concat", lang, module=module, joined=join_list(joined, lang), expected=join_list(expected, lang))
+        message = sentences(lang, message, detail)
+        hints = [message, t("function.why", lang), t("function.concat_fix", lang, expected=join_list(expected, lang))]
     elif result.probabilities:
         hints = [message, t("why.extra_softmax", lang), t("function.softmax", lang)]
     else:

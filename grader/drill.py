@@ -21,7 +21,7 @@ from pathlib import Path
 
 from grader import formulas as f
 from grader import worked
-from grader.text import LANGS, normalize_lang, t
+from grader.text import LANGS, join_list, normalize_lang, t
 
 __all__ = ["KINDS", "Question", "make_question", "parse_answer", "DrillLog", "Entry", "DB_NAME"]
 
@@ -126,9 +126,10 @@ def _linear_params(rng: random.Random, seed: int) -> Question | None:
 def _receptive_field(rng: random.Random, seed: int) -> Question | None:
     layers = [rng.choice(_RF_LAYERS) for _ in range(rng.choice((2, 3, 3, 4)))]
     answer = f.receptive_field(layers)
-    stack = ", ".join(f"{k}x{k}/{s}" for k, s in layers)
-    return Question("receptive_field", seed, {"layers": [list(layer) for layer in layers]}, answer,
-                    _asked("drill.ask.receptive_field", stack=stack), _worked(worked.receptive_field, layers))
+    stack = [f"{k}x{k}/{s}" for k, s in layers]
+    asked = {lang: t("drill.ask.receptive_field", lang, stack=join_list(stack, lang)) for lang in LANGS}
+    return Question("receptive_field", seed, {"layers": [list(layer) for layer in layers]}, answer, asked,
+                    _worked(worked.receptive_field, layers))
 
 
 _GENERATORS: dict[str, Callable[[random.Random, int], Question | None]] = {

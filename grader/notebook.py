@@ -24,6 +24,7 @@ from typing import Any
 from grader.chapters import get_chapter
 from grader.isolate import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, warm_up
 from grader.report import Check, Report
+from grader.text import t
 
 __all__ = ["CheckFailed", "expect", "report", "explain"]
 
@@ -63,7 +64,7 @@ def report(chapter: str, path: str | Path | None = None, *, worksheet: bool = Fa
 def explain(check: Check, hints: int | None = None, lang: str = "en") -> str:
     """A failed check as the learner reads it: the message, then the hints up to level ``hints``."""
     levels = int(os.environ.get("CNN_DOJO_HINTS", "2")) if hints is None else hints
-    return check.explain(lang, levels, prefix=f"{check.id}: ")
+    return check.explain(lang, levels, with_id=True)
 
 
 def expect(chapter: str, check_id: str, path: str | Path | None = None, *, cases: int = 0, lang: str = "en") -> None:
@@ -72,7 +73,7 @@ def expect(chapter: str, check_id: str, path: str | Path | None = None, *, cases
     check = report(chapter, path, worksheet=worksheet, cases=cases, lang=lang).check(check_id)
     if not check.passed:
         raise CheckFailed(explain(check, lang=lang))
-    print(f"{check.id}: {check.points}/{check.max_points}  {check.message}")
+    print(t("notebook.passed", lang, check=check.id, points=check.points, max=check.max_points, message=check.message))
 
 
 def _show_check_failed(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> None:

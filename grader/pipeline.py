@@ -47,7 +47,7 @@ def _shown(path: Path) -> str:
 
 
 def _no_file(path: str, lang: str) -> Finding:
-    return Finding("import", t("load.import", lang, path=path, at="", exc_type="FileNotFoundError", detail="no such file"))
+    return Finding("import", t("load.no_file", lang, path=path))
 
 
 def _stopped(outcome: Outcome, path: str, lang: str, limits: Limits) -> Finding:
@@ -69,7 +69,8 @@ def _model_checks(chapter: Chapter, spec: ModelSpec, probe: StructureProbe, func
         steps, divergence = [], None
         if traced.error.kind == "error":  # the forward pass raised: its root cause, upstream of where it did
             finding, steps, divergence = diagnose_crash(traced.error, finding, list(traced.rows), list(ref.rows),
-                                                        spec.label, lang, chapter.variants, chapter.branch_table)
+                                                        spec.label, lang, chapter.variants, chapter.branch_table,
+                                                        traced.weights)
         views[spec.label] = ModelView(spec.label, ref.rows, traced.rows, tuple(steps), divergence)
         return failed(chapter, ids, finding, spec.label)
     # parallel branches computed in another order are fine: compare them in the reference's order

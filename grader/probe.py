@@ -127,6 +127,7 @@ def _trace_model(cls: Any, spec: ModelSpec, path: str, num_classes: int | None =
         kind = "not_module" if "not an nn.Module" in error.detail else None
         return TraceResult(rows=(), error=replace(error, kind=kind) if kind else error)
     partial: list[OpRow] = []
+    built = model  # the meta model: its parameters name the layers, even when the forward pass raises
     _attempt(lambda: materialise(model, spec.input_shape), path, "forward")  # an error here repeats below
     found, meta_error = _attempt(lambda: _traced(model, spec, batch), path, "forward", partial)
     if found is None:
@@ -135,7 +136,9 @@ def _trace_model(cls: Any, spec: ModelSpec, path: str, num_classes: int | None =
             _attempt(lambda: materialise(model, spec.input_shape), path, "forward")
             found, error = _attempt(lambda: _traced(model, spec, batch), path, "forward", partial)
         if found is None:
-            return TraceResult(rows=tuple(partial), error=error or meta_error)
+            weights = tuple((name, tuple(p.shape)) for name, p in built.named_parameters()
+                            if not isinstance(p, nn.parameter.UninitializedParameter))
+            return TraceResult(rows=tuple(partial), error=error or meta_error, weights=weights)
     traced, returned = found
     rows = list(traced.rows)
     return TraceResult(rows=tuple(rows), total_params=traced.total_params, output_shape=tuple(traced.output_shape),

@@ -78,6 +78,7 @@ class TraceResult:
     output_shape: tuple[int, ...] = ()
     output_type: str = "Tensor"  # what forward returned: Tensor, "tuple of 2", "list of 3", dict, NoneType, ...
     unused_params: tuple[str, ...] = ()  # parameters the forward pass never used, by name
+    weights: tuple[tuple[str, tuple[int, ...]], ...] = ()  # every parameter's name and shape, as built
     error: ErrorInfo | None = None  # building or the forward pass raised
 
 

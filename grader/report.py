@@ -9,7 +9,7 @@ from typing import Any
 
 from grader.compare import Step, weight_depth
 from grader.protocol import OpRow
-from grader.text import t
+from grader.text import pad, t, width
 
 __all__ = ["Check", "Fix", "Report", "ModelView", "KINDS"]
 
@@ -53,14 +53,13 @@ class Check:
     variant: str | None = None  # a well-known variant recognised in the learner's model
     fix: Fix | None = None  # hint 3 as data, when it changes one layer
 
-    def explain(self, lang: str, levels: int, *, prefix: str = "", of_total: bool = False) -> str:
-        """The check as the learner reads it: its message, then its hints up to level ``levels`` ("hint 2:",
-        or with ``of_total`` "hint 2/3:")."""
-        lines = [f"{prefix}{self.message}"]
+    def explain(self, lang: str, levels: int, *, with_id: bool = False, of_total: bool = False) -> str:
+        """The check as the learner reads it: its message, then its hints up to level ``levels`` ("hint 2: ...",
+        or with ``of_total`` "hint 2/3: ..."); ``with_id``: the message after the check's id."""
+        lines = [t("report.check", lang, check=self.id, message=self.message) if with_id else self.message]
         for level, hint in enumerate(self.hints[:levels], start=1):
             if hint != self.message:
-                label = t("report.hint", lang, level=f"{level}/{len(self.hints)}" if of_total else level)
-                lines.append(f"  {label} {hint}")
+                lines.append("  " + t("report.hint", lang, level=f"{level}/{len(self.hints)}" if of_total else level, hint=hint))
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -159,8 +158,10 @@ class Report:
         lang = self.lang
         lines = [f"{self.chapter}: {self.score}/{self.max_score}"]
         previous = None
+        marks = (t("report.pass", lang), t("report.fail", lang))
+        columns = max(width(mark) for mark in marks)  # the marks line up, CJK counted as two columns
         for check in self.checks:
-            mark = f"{green}{t('report.pass', lang)}{reset}" if check.passed else f"{red}{t('report.fail', lang)}{reset}"
+            mark = f"{green}{pad(marks[0], columns)}{reset}" if check.passed else f"{red}{pad(marks[1], columns)}{reset}"
             if not check.passed and check.message == previous:  # one cause, several checks: say it once
                 lines.append(f"  {mark} {check.id} ({check.points}/{check.max_points})  {dim}{t('report.same', lang)}{reset}")
                 continue
@@ -170,8 +171,12 @@ class Report:
                 for level, hint in enumerate(check.hints[:hints], start=1):
                     if hint == check.message:
                         continue
-                    hint = hint.replace("\n", "\n" + " " * 15)
-                    lines.append(f"       {dim}{t('report.hint', lang, level=level)}{reset} {hint}")
+                    text = t("report.hint", lang, level=level, hint=hint)
+                    first = hint.split("\n")[0].lstrip(" ")
+                    head = text.split("\n")[0]
+                    label = head[: len(head) - len(first)] if first and head.endswith(first) else ""
+                    text = text.replace("\n", "\n" + " " * (7 + width(label)))  # continuation lines under the hint
+                    lines.append(f"       {dim}{label}{reset}{text[len(label):]}")
         if self.output.strip() and not self.passed:  # what the learner's code printed: their own debugging
             lines.append(f"  {dim}{t('report.output', lang)}{reset}")
             lines += [f"    {line}" for line in self.output.strip().splitlines()[-20:]]

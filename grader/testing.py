@@ -74,6 +74,6 @@ class ChapterTests:
     def expect_bonus(self, check_id: str) -> None:
         check = self.report.check(check_id)
         if not check.passed and check.kind == "not_implemented":
-            pytest.skip(f"bonus not started: {check.id}")
+            pytest.skip(t("testing.bonus_not_started", self.lang, check=check.id))
         if not check.passed:
             pytest.fail(self._explain(self.report, check), pytrace=False)

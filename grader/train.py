@@ -263,10 +263,10 @@ class TrainJob:
                                epochs_asked=self.epochs, seed=self.seed)
         assert value is not None
         if not value.get("ok"):
-            where = t("train.at_line", self.lang, line=value["line"]) if value.get("line") else ""
+            key = f"train.error.{value['stage']}" + ("_at" if value.get("line") else "")
             return TrainResult(self.chapter.id, label, "failed", learner=recipe.learner, output=output,
-                               message=t(f"train.error.{value['stage']}", self.lang, exc_type=value["exc_type"],
-                                         detail=value["message"], at=where),
+                               message=t(key, self.lang, exc_type=value["exc_type"], detail=value["message"],
+                                         line=value.get("line")),
                                epochs_asked=self.epochs, seed=self.seed)
         result = TrainResult(
             self.chapter.id, label, "ok", epochs=value["epochs"], epochs_asked=self.epochs, seed=self.seed,

@@ -7,7 +7,6 @@ A wrong blank gets a hint: the formula with the inputs substituted, the result l
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 from grader import formulas as f
 from grader import reference, worked
 from grader.protocol import OpRow
+from grader.text import wrap
 
 __all__ = ["Blank", "WORKSHEETS", "answer_key", "check_value", "render_worksheet", "write_worksheets"]
 
@@ -75,13 +75,13 @@ def _fill(formula: Callable[..., worked.Worked], *numbers: Any, **options: Any) 
 WORKSHEETS: dict[str, tuple[Blank, ...]] = {
     "ch00_formulas": (
         _b("CONV_224_K11_S4_P2", "Output width of an 11x11 convolution, stride 4, padding 2, on a 224-wide input (AlexNet's conv1).",
-           "224 寬的輸入經過 11x11 卷積、步長 4、填充 2 後的輸出寬度（AlexNet 的 conv1）。",
+           "寬度 224 的輸入經過 11x11 卷積（步幅 4、填充 2）後的輸出寬度（AlexNet 的 conv1）。",
            lambda: f.conv_output_size(224, 11, 4, 2), *_fill(worked.conv_size, 224, 11, 4, 2)),
         _b("POOL_55_F3_S2", "Output width of a 3x3 max-pool with stride 2 on a 55-wide input.",
-           "55 寬的輸入經過 3x3 最大池化、步長 2 後的輸出寬度。",
+           "寬度 55 的輸入經過 3x3 最大池化（步幅 2）後的輸出寬度。",
            lambda: f.pool_output_size(55, 3, 2), *_fill(worked.pool_size, 55, 3, 2)),
         _b("CONV_32_K5", "Output width of a 5x5 convolution (stride 1, no padding) on a 32-wide input (LeNet's conv1).",
-           "32 寬的輸入經過 5x5 卷積（步長 1、不填充）後的輸出寬度（LeNet 的 conv1）。",
+           "寬度 32 的輸入經過 5x5 卷積（步幅 1、不填充）後的輸出寬度（LeNet 的 conv1）。",
            lambda: f.conv_output_size(32, 5), *_fill(worked.conv_size, 32, 5, 1, 0)),
         _b("CONV_1_TO_6_K5_PARAMS", "Parameters of a 5x5 convolution from 1 channel to 6 filters, with bias.",
            "從 1 個通道到 6 個卷積核的 5x5 卷積（含偏差）的參數量。",
@@ -90,22 +90,22 @@ WORKSHEETS: dict[str, tuple[Blank, ...]] = {
            "從 400 個特徵到 120 個特徵的全連接層（含偏差）的參數量。",
            lambda: f.linear_params(400, 120), *_fill(worked.linear_params, 400, 120)),
         _b("RF_TWO_3X3", "Receptive field (in pixels, one side) of two stacked 3x3 convolutions with stride 1.",
-           "兩個堆疊的 3x3 卷積（步長 1）的感受野（邊長，像素）。",
+           "兩個堆疊的 3x3 卷積（步幅 1）的感受野（單邊，以像素計）。",
            lambda: f.receptive_field([(3, 1), (3, 1)]), "r = 1 + (3 - 1) + (3 - 1)", "r = 1 + (3 - 1) + (3 - 1)"),
     ),
     "ch01_lenet": (
         _b("CONV1_OUTPUT", "Shape (C, H, W) after conv1 (6 filters, 5x5) on a 1x32x32 input.",
-           "1x32x32 的輸入經過 conv1（6 個 5x5 卷積核）後的形狀 (C, H, W)。",
+           "1x32x32 的輸入經過 conv1（6 個 5x5 卷積核）後的形狀，寫成 (C, H, W)。",
            lambda: _nth("LeNet5", "conv2d", 1).output_shape, *_fill(worked.conv_size, 32, 5, 1, 0)),
-        _b("POOL1_OUTPUT", "Shape after the first 2x2 max-pool (stride 2).", "第一個 2x2 最大池化（步長 2）後的形狀。",
+        _b("POOL1_OUTPUT", "Shape after the first 2x2 max-pool (stride 2).", "第一個 2x2 最大池化（步幅 2）後的形狀。",
            lambda: _nth("LeNet5", "max_pool2d", 1).output_shape, *_fill(worked.pool_size, 28, 2, 2)),
         _b("CONV2_OUTPUT", "Shape after conv2 (16 filters, 5x5).", "conv2（16 個 5x5 卷積核）後的形狀。",
            lambda: _nth("LeNet5", "conv2d", 2).output_shape, *_fill(worked.conv_size, 14, 5, 1, 0)),
         _b("POOL2_OUTPUT", "Shape after the second max-pool.", "第二個最大池化後的形狀。",
            lambda: _nth("LeNet5", "max_pool2d", 2).output_shape, *_fill(worked.pool_size, 10, 2, 2)),
-        _b("FC1_IN_FEATURES", "in_features of fc1: why is it 16*5*5? Write the number.", "fc1 的 in_features：為什麼是 16*5*5？寫出數字。",
+        _b("FC1_IN_FEATURES", "in_features of fc1: why is it 16*5*5? Write the number.", "fc1 的 in_features 為什麼是 16*5*5？請寫出這個數字。",
            lambda: _nth("LeNet5", "linear", 1).hparams["in_features"], "channels * height * width of POOL2_OUTPUT",
-           "POOL2_OUTPUT 的 通道 * 高 * 寬"),
+           "POOL2_OUTPUT 的通道數 * 高 * 寬"),
         _b("CONV2_PARAMS", "Parameters of conv2 (6 -> 16 channels, 5x5, with bias).", "conv2（6 -> 16 通道、5x5、含偏差）的參數量。",
            lambda: _params("LeNet5", "conv2d", 2), *_fill(worked.conv_params, 6, 16, 5)),
         _b("TOTAL_PARAMS", "Parameters of the whole LeNet-5 (10 classes).", "整個 LeNet-5（10 類）的參數量。",
@@ -114,9 +114,9 @@ WORKSHEETS: dict[str, tuple[Blank, ...]] = {
     ),
     "ch02_alexnet": (
         _b("CONV1_OUTPUT", "Shape after conv1 (96 filters, 11x11, stride 4, padding 2) on 3x224x224.",
-           "3x224x224 經過 conv1（96 個 11x11 卷積核、步長 4、填充 2）後的形狀。",
+           "3x224x224 經過 conv1（96 個 11x11 卷積核、步幅 4、填充 2）後的形狀。",
            lambda: _nth("AlexNet", "conv2d", 1).output_shape, *_fill(worked.conv_size, 224, 11, 4, 2)),
-        _b("POOL1_OUTPUT", "Shape after the first 3x3 max-pool, stride 2.", "第一個 3x3 最大池化（步長 2）後的形狀。",
+        _b("POOL1_OUTPUT", "Shape after the first 3x3 max-pool, stride 2.", "第一個 3x3 最大池化（步幅 2）後的形狀。",
            lambda: _nth("AlexNet", "max_pool2d", 1).output_shape, *_fill(worked.pool_size, 55, 3, 2)),
         _b("POOL2_OUTPUT", "Shape after the second max-pool (conv2: 256 filters, 5x5, padding 2).", "第二個最大池化後的形狀（conv2：256 個 5x5 卷積核、填充 2）。",
            lambda: _nth("AlexNet", "max_pool2d", 2).output_shape, *_fill(worked.pool_size, 27, 3, 2)),
@@ -131,13 +131,13 @@ WORKSHEETS: dict[str, tuple[Blank, ...]] = {
     ),
     "ch03_zfnet": (
         _b("CONV1_OUTPUT", "Shape after conv1 (96 filters, 7x7, stride 2, padding 1) on 3x224x224.",
-           "3x224x224 經過 conv1（96 個 7x7 卷積核、步長 2、填充 1）後的形狀。",
+           "3x224x224 經過 conv1（96 個 7x7 卷積核、步幅 2、填充 1）後的形狀。",
            lambda: _nth("ZFNet", "conv2d", 1).output_shape, *_fill(worked.conv_size, 224, 7, 2, 1)),
-        _b("POOL1_OUTPUT", "Shape after the first 3x3 max-pool, stride 2, ceil_mode=True.", "第一個 3x3 最大池化（步長 2、ceil_mode=True）後的形狀。",
+        _b("POOL1_OUTPUT", "Shape after the first 3x3 max-pool, stride 2, ceil_mode=True.", "第一個 3x3 最大池化（步幅 2、ceil_mode=True）後的形狀。",
            lambda: _nth("ZFNet", "max_pool2d", 1).output_shape, *_fill(worked.pool_size, 110, 3, 2, ceil=True)),
-        _b("CONV2_OUTPUT", "Shape after conv2 (256 filters, 5x5, stride 2, no padding).", "conv2（256 個 5x5 卷積核、步長 2、不填充）後的形狀。",
+        _b("CONV2_OUTPUT", "Shape after conv2 (256 filters, 5x5, stride 2, no padding).", "conv2（256 個 5x5 卷積核、步幅 2、不填充）後的形狀。",
            lambda: _nth("ZFNet", "conv2d", 2).output_shape, *_fill(worked.conv_size, 55, 5, 2, 0)),
-        _b("POOL2_OUTPUT", "Shape after the second max-pool (3x3, stride 2, ceil_mode=True).", "第二個最大池化（3x3、步長 2、ceil_mode=True）後的形狀。",
+        _b("POOL2_OUTPUT", "Shape after the second max-pool (3x3, stride 2, ceil_mode=True).", "第二個最大池化（3x3、步幅 2、ceil_mode=True）後的形狀。",
            lambda: _nth("ZFNet", "max_pool2d", 2).output_shape, *_fill(worked.pool_size, 26, 3, 2, ceil=True)),
         _b("CONV1_PARAMS", "Parameters of ZFNet's conv1.", "ZFNet conv1 的參數量。",
            lambda: _params("ZFNet", "conv2d", 1), *_fill(worked.conv_params, 3, 96, 7)),
@@ -148,9 +148,9 @@ WORKSHEETS: dict[str, tuple[Blank, ...]] = {
     ),
     "ch04_nin": (
         _b("BLOCK1_OUTPUT", "Shape after the first mlpconv block (11x11 conv, stride 4, 96 filters, then two 1x1) on 3x224x224.",
-           "3x224x224 經過第一個 mlpconv 區塊（11x11 卷積、步長 4、96 個卷積核，再接兩個 1x1）後的形狀。",
+           "3x224x224 經過第一個 mlpconv 區塊（96 個 11x11 卷積核、步幅 4，再接兩個 1x1 卷積）後的形狀。",
            lambda: _nth("NiN", "conv2d", 3).output_shape, *_fill(worked.conv_size, 224, 11, 4, 0)),
-        _b("POOL1_OUTPUT", "Shape after the first 3x3 max-pool, stride 2.", "第一個 3x3 最大池化（步長 2）後的形狀。",
+        _b("POOL1_OUTPUT", "Shape after the first 3x3 max-pool, stride 2.", "第一個 3x3 最大池化（步幅 2）後的形狀。",
            lambda: _nth("NiN", "max_pool2d", 1).output_shape, *_fill(worked.pool_size, 54, 3, 2)),
         _b("POOL3_OUTPUT", "Shape after the third max-pool.", "第三個最大池化後的形狀。",
            lambda: _nth("NiN", "max_pool2d", 3).output_shape, *_fill(worked.pool_size, 12, 3, 2)),
@@ -184,12 +184,12 @@ WORKSHEETS: dict[str, tuple[Blank, ...]] = {
            "一個 7x7 卷積（512 -> 512 通道，不含偏差）的權重數。",
            lambda: f.conv_params(512, 512, 7, bias=False), "512 * 512 * 7 * 7", "512 * 512 * 7 * 7"),
         _b("RF_THREE_3X3", "Receptive field (one side, pixels) of three stacked 3x3 convolutions, stride 1.",
-           "三個堆疊的 3x3 卷積（步長 1）的感受野（邊長，像素）。",
+           "三個堆疊的 3x3 卷積（步幅 1）的感受野（單邊，以像素計）。",
            lambda: f.receptive_field([(3, 1)] * 3), "r = 1 + (3 - 1) * 3", "r = 1 + (3 - 1) * 3"),
     ),
     "ch06_googlenet": (
         _b("STEM_OUTPUT", "Shape after the stem (7x7/2 conv, 3x3/2 pool, 1x1 conv, 3x3 conv to 192, 3x3/2 pool; pools padding 1) on 3x224x224.",
-           "3x224x224 經過主幹（7x7/2 卷積、3x3/2 池化、1x1 卷積、3x3 卷積到 192、3x3/2 池化；池化填充 1）後的形狀。",
+           "3x224x224 經過主幹（7x7/2 卷積、3x3/2 池化、1x1 卷積、輸出 192 個通道的 3x3 卷積、3x3/2 池化；池化都填充 1）後的形狀。",
            lambda: _after("GoogLeNet", "pre_layers"), "224 -> 112 -> 56 -> 56 -> 56 -> ?, with 192 channels",
            "224 -> 112 -> 56 -> 56 -> 56 -> ?，192 個通道"),
         _b("INCEPTION_3A_OUTPUT", "Shape after inception 3a (1x1: 64, 3x3: 128, 5x5: 32, pool proj: 32).",
@@ -233,11 +233,13 @@ def check_value(expected: Answer, given: Any) -> bool:
 
 
 # -- the worksheet files, written from the declaration above -------------------------------------------
-_HEADER = '''"""{title_en}: worksheet. / {title_zh}：工作單。
+_HEADER = '''"""{title_en}: worksheet.
+{title_zh}：工作單。
 
 Compute each blank by hand (paper, or a calculator), then replace the None with your number.
 Write shapes as (channels, height, width), without the batch dimension.
-請用紙筆（或計算機）手算每一格，再把 None 換成你的答案。形狀寫成 (通道, 高, 寬)，不含批次維度。
+請用紙筆（或計算機）手算每一格，再把 None 換成你的答案。
+形狀寫成 (C, H, W)，也就是通道、高、寬，不含批次維度。
 
 Check: python -m grader check {short}   or   pytest exercises/{chapter}
 """
@@ -245,7 +247,8 @@ Check: python -m grader check {short}   or   pytest exercises/{chapter}
 
 
 def _comment(text: str) -> list[str]:
-    return textwrap.wrap(text, width=100, initial_indent="# ", subsequent_indent="# ", break_long_words=False)
+    """Comment lines of at most 100 terminal columns (a Chinese character takes two)."""
+    return [f"# {line}" for line in wrap(text, 98)]
 
 
 def render_worksheet(chapter_id: str, solved: bool = False) -> str:

@@ -151,7 +151,7 @@ def test_a_chapter_shows_notes_worksheet_marks_the_model_check_a_layer_table_and
 def test_a_failing_check_shows_where_the_first_difference_is_and_reveals_hints_one_level_at_a_time(app):
     at = open_chapter(app.run(), "ch02_alexnet")
     assert at.error[0].value.startswith("2 of 4 checks do not pass yet")
-    assert "conv layer 3 (features.6) gives 384x11x11, the reference gives 384x13x13" in texts(at)
+    assert "the 3rd weight layer (`self.features[6]`) gives 384x11x11, the reference gives 384x13x13" in texts(at)
     table = at.dataframe[0].value
     first = table[table["match"] == "✗"].iloc[0]
     assert (first["reference output"], first["your output"]) == ("384x13x13", "384x11x11")

@@ -111,8 +111,7 @@ def test_a_learner_opens_a_chapter_runs_the_check_and_reveals_a_hint(app_url, pa
     page.get_by_role("button", name="Run the check").click()
     expect(page.get_by_text("2 of 4 checks do not pass yet: 3/10 points.")).to_be_visible(timeout=WAIT_MS)
     _settle(page)
-    expect(page.get_by_text("AlexNet: conv layer 3 (features.6) gives 384x11x11, the reference gives 384x13x13.",
-                            exact=True)).to_be_visible()
+    expect(page.get_by_text("gives 384x11x11, the reference gives 384x13x13.").first).to_be_visible()
     expect(page.get_by_text("First difference at row 7.")).to_be_visible()
     expect(page.get_by_text("Hint 1/2")).to_have_count(0)
     page.get_by_role("button", name="Show hint 1 of 2").first.click()

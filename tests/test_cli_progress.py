@@ -53,7 +53,7 @@ def test_hint_reveals_one_more_level_each_time(course):
     assert broken != source
     (root / "exercises/ch02_alexnet/alexnet.py").write_text(broken)
     outputs = [_cli(env, "hint", "alexnet").stdout for _ in range(3)]
-    assert "conv layer 3" in outputs[0] and "hint 2/3" not in outputs[0]
+    assert "the 3rd weight layer" in outputs[0] and "hint 2/3" not in outputs[0]
     assert "hint 2/3: W_out = floor((W_in - K + 2P) / S) + 1 = floor((13 - 3 + 2*0) / 1) + 1 = 11" in outputs[1]
     assert "hint 3/3: padding=1 keeps 13x13" in outputs[2]
     # a different first failure starts again at level 1

@@ -37,7 +37,7 @@ def test_a_crash_is_explained_by_the_first_difference_before_it() -> None:
     raw = Finding("error", "net.py, line 9: the forward pass raised RuntimeError: ...")
     finding, steps, index = diagnose_crash(error, raw, ran, reference, "Net", "en")
     assert (finding.kind, finding.layer, finding.suspect, index) == ("shape", 1, "padding", 0)
-    assert "That is why flatten then gives 16*15*15 = 3,600 features where your fc layer 3 expects 4,096." in finding.message
+    assert "That is why flatten then gives 16*15*15 = 3,600 features where the 3rd weight layer expects 4,096." in finding.message
     assert finding.hints[0].endswith(raw.message) and finding.line == 9  # the exception's own words, at its line
 
 

@@ -277,7 +277,7 @@ def test_function_check_does_not_claim_matching_shapes_after_a_shape_divergence(
     ("ch02_alexnet/pad0_conv3.py", "AlexNet.structure", 2, ["floor((13 - 3 + 2*0) / 1) + 1 = 11"]),
     ("ch02_alexnet/pad0_conv3.py", "AlexNet.structure", 3,
      ["padding=1", "keeps 13x13", "floor((13 - 3 + 2*1) / 1) + 1 = 13"]),
-    ("ch02_alexnet/pad0_conv3.py", "AlexNet.structure", 1, ["conv layer 3", "384x11x11", "384x13x13"]),
+    ("ch02_alexnet/pad0_conv3.py", "AlexNet.structure", 1, ["the 3rd weight layer (`self.features[6]`)", "384x11x11", "384x13x13"]),
     ("ch02_alexnet/stride2_conv1.py", "AlexNet.structure", 2, ["floor((224 - 11 + 2*2) / 2) + 1 = 109"]),
     ("ch02_alexnet/stride2_conv1.py", "AlexNet.structure", 3,
      ["stride=4 gives 55x55", "floor((224 - 11 + 2*2) / 4) + 1 = 55"]),
@@ -294,7 +294,7 @@ def test_function_check_does_not_claim_matching_shapes_after_a_shape_divergence(
     ("ch04_nin/pad0_block2.py", "NiN.structure", 3, ["padding=2 keeps 26x26"]),
     ("ch04_nin/stride2_conv1.py", "NiN.structure", 2, ["floor((224 - 11 + 2*0) / 2) + 1 = 107"]),
     ("ch04_nin/stride2_conv1.py", "NiN.structure", 3, ["stride=4 gives 54x54"]),
-    ("ch05_vgg/pad0_conv7.py", "VGG16.structure", 1, ["conv layer 7", "256x54x54", "256x56x56"]),
+    ("ch05_vgg/pad0_conv7.py", "VGG16.structure", 1, ["the 7th weight layer", "256x54x54", "256x56x56"]),
     ("ch05_vgg/pad0_conv7.py", "VGG16.structure", 2, ["floor((56 - 3 + 2*0) / 1) + 1 = 54"]),
     ("ch05_vgg/pad0_conv7.py", "VGG16.structure", 3, ["padding=1 keeps 56x56"]),
     ("ch05_vgg/out256_block4.py", "VGG16.structure", 2, ["out_channels=256 gives 256 channels", "has 512"]),
@@ -324,7 +324,8 @@ def test_function_check_does_not_claim_matching_shapes_after_a_shape_divergence(
     ("ch02_alexnet/fc1_in_features.py", "AlexNet.structure", 3, ["nn.Linear(9216, ...)", "the number of values flatten gives"]),
     # a crash is explained by its root cause upstream, the crash is its consequence
     ("ch01_lenet/d2l_lenet.py", "LeNet5.structure", 1,
-     ["conv layer 1", "6x32x32", "6x28x28", "That is why flatten then gives 16*6*6 = 576 features", "expects 400"]),
+     ["the 1st weight layer (`self.net[0]`)", "6x32x32", "6x28x28",
+      "That is why flatten then gives 16*6*6 = 576 features where the 3rd weight layer (`self.net[7]`) expects 400"]),
     ("ch01_lenet/d2l_lenet.py", "LeNet5.structure", 2, ["floor((32 - 5 + 2*2) / 1) + 1 = 32"]),
     ("ch01_lenet/d2l_lenet.py", "LeNet5.structure", 3, ["padding=0 gives 28x28"]),
     ("ch06_googlenet/table_4c_pool_proj.py", "GoogLeNet.structure", 1,
@@ -336,11 +337,11 @@ def test_function_check_does_not_claim_matching_shapes_after_a_shape_divergence(
     ("ch06_googlenet/branch_order_wrong_ch5x5.py", "Inception.structure", 1, ["ch5x5", "64 + 128 + 64 + 32 = 288"]),
     ("ch06_googlenet/missing_4e_unadjusted.py", "GoogLeNet.structure", 1, ["inception 4e is missing"]),
     ("ch06_googlenet/missing_4e_unadjusted.py", "GoogLeNet.structure", 3, ["Inception(528, 256, 160, 320, 32, 128, 128)"]),
-    pytest.param("ch02_alexnet/fc1_in_features.py", "AlexNet.structure", 1, ["256*6*6 = 9,216", "fc layer 6"]),
-    pytest.param("ch01_lenet/fc1_in_features.py", "LeNet5.structure", 1, ["16*5*5 = 400", "fc layer 3"]),
-    pytest.param("ch01_lenet/d2l_lenet.py", "LeNet5.structure", 1, ["16*6*6 = 576", "fc layer 3"]),
+    pytest.param("ch02_alexnet/fc1_in_features.py", "AlexNet.structure", 1, ["256*6*6 = 9,216", "the 6th weight layer"]),
+    pytest.param("ch01_lenet/fc1_in_features.py", "LeNet5.structure", 1, ["16*5*5 = 400", "the 3rd weight layer"]),
+    pytest.param("ch01_lenet/d2l_lenet.py", "LeNet5.structure", 1, ["16*6*6 = 576", "the 3rd weight layer"]),
     pytest.param("ch06_googlenet/missing_4e_unadjusted.py", "GoogLeNet.structure", 1,
-                 ["conv layer 40 then receives 528 channels where it expects 832"]),
+                 ["the 40th weight layer", "then receives 528 channels where it expects 832"]),
 ])
 def test_hint_numbers(file: str, check: str, level: int, parts: list[str]) -> None:
     found = graded(file).check(check)
@@ -377,7 +378,7 @@ def test_zh_tw_alexnet_padding() -> None:
     assert zh.lang == "zh-TW"
     a, b = en.first_failure(), zh.first_failure()
     assert (b.id, b.kind, b.layer, b.suspect) == (a.id, a.kind, a.layer, a.suspect) == ("AlexNet.structure", "shape", 3, "padding")
-    assert "卷積層 3" in b.message and "384x11x11" in b.message and "384x13x13" in b.message
+    assert "第 3 個權重層（`self.features[6]`）" in b.message and "384x11x11" in b.message and "384x13x13" in b.message
     assert "floor((13 - 3 + 2*0) / 1) + 1 = 11" in b.hints[1]
     assert "padding=1" in b.hints[2] and "可以維持 13x13" in b.hints[2] and "= 13" in b.hints[2]
     assert zh.check("AlexNet.params").passed and zh.score == en.score

@@ -29,7 +29,7 @@ def test_one_check_explained_up_to_a_level() -> None:
     check = _report("en").checks[0]
     assert check.explain("en", 3, of_total=True).splitlines() == [
         "conv 1 is wrong", "  hint 2/3: W_out = ...", "  hint 3/3: padding=0 gives 28x28."]
-    assert check.explain("zh-TW", 2).splitlines()[1] == "  提示 2： W_out = ..."
+    assert check.explain("zh-TW", 2).splitlines()[1] == "  提示 2：W_out = ..."
 
 
 def test_scores_and_the_json() -> None:

@@ -1,18 +1,20 @@
-"""Network in Network (2013): worksheet. / Network in Network（2013）：工作單。
+"""Network in Network (2013): worksheet.
+Network in Network（2013）：工作單。
 
 Compute each blank by hand (paper, or a calculator), then replace the None with your number.
 Write shapes as (channels, height, width), without the batch dimension.
-請用紙筆（或計算機）手算每一格，再把 None 換成你的答案。形狀寫成 (通道, 高, 寬)，不含批次維度。
+請用紙筆（或計算機）手算每一格，再把 None 換成你的答案。
+形狀寫成 (C, H, W)，也就是通道、高、寬，不含批次維度。
 
 Check: python -m grader check ch04   or   pytest exercises/ch04_nin
 """
 
 # Shape after the first mlpconv block (11x11 conv, stride 4, 96 filters, then two 1x1) on 3x224x224.
-# 3x224x224 經過第一個 mlpconv 區塊（11x11 卷積、步長 4、96 個卷積核，再接兩個 1x1）後的形狀。
+# 3x224x224 經過第一個 mlpconv 區塊（96 個 11x11 卷積核、步幅 4，再接兩個 1x1 卷積）後的形狀。
 BLOCK1_OUTPUT = None  # TODO
 
 # Shape after the first 3x3 max-pool, stride 2.
-# 第一個 3x3 最大池化（步長 2）後的形狀。
+# 第一個 3x3 最大池化（步幅 2）後的形狀。
 POOL1_OUTPUT = None  # TODO
 
 # Shape after the third max-pool.

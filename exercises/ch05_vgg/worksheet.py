@@ -1,8 +1,10 @@
-"""VGG16 (ILSVRC 2014): worksheet. / VGG16（ILSVRC 2014）：工作單。
+"""VGG16 (ILSVRC 2014): worksheet.
+VGG16（ILSVRC 2014）：工作單。
 
 Compute each blank by hand (paper, or a calculator), then replace the None with your number.
 Write shapes as (channels, height, width), without the batch dimension.
-請用紙筆（或計算機）手算每一格，再把 None 換成你的答案。形狀寫成 (通道, 高, 寬)，不含批次維度。
+請用紙筆（或計算機）手算每一格，再把 None 換成你的答案。
+形狀寫成 (C, H, W)，也就是通道、高、寬，不含批次維度。
 
 Check: python -m grader check ch05   or   pytest exercises/ch05_vgg
 """
@@ -32,5 +34,5 @@ THREE_3X3_PARAMS_512 = None  # TODO
 ONE_7X7_PARAMS_512 = None  # TODO
 
 # Receptive field (one side, pixels) of three stacked 3x3 convolutions, stride 1.
-# 三個堆疊的 3x3 卷積（步長 1）的感受野（邊長，像素）。
+# 三個堆疊的 3x3 卷積（步幅 1）的感受野（單邊，以像素計）。
 RF_THREE_3X3 = None  # TODO

@@ -1,15 +1,18 @@
-"""GoogLeNet / Inception v1 (ILSVRC 2014): worksheet. / GoogLeNet／Inception v1（ILSVRC 2014）：工作單。
+"""GoogLeNet / Inception v1 (ILSVRC 2014): worksheet.
+GoogLeNet／Inception v1（ILSVRC 2014）：工作單。
 
 Compute each blank by hand (paper, or a calculator), then replace the None with your number.
 Write shapes as (channels, height, width), without the batch dimension.
-請用紙筆（或計算機）手算每一格，再把 None 換成你的答案。形狀寫成 (通道, 高, 寬)，不含批次維度。
+請用紙筆（或計算機）手算每一格，再把 None 換成你的答案。
+形狀寫成 (C, H, W)，也就是通道、高、寬，不含批次維度。
 
 Check: python -m grader check ch06   or   pytest exercises/ch06_googlenet
 """
 
 # Shape after the stem (7x7/2 conv, 3x3/2 pool, 1x1 conv, 3x3 conv to 192, 3x3/2 pool; pools padding
 # 1) on 3x224x224.
-# 3x224x224 經過主幹（7x7/2 卷積、3x3/2 池化、1x1 卷積、3x3 卷積到 192、3x3/2 池化；池化填充 1）後的形狀。
+# 3x224x224 經過主幹（7x7/2 卷積、3x3/2 池化、1x1 卷積、輸出 192 個通道的 3x3 卷積、3x3/2 池化；池化
+# 都填充 1）後的形狀。
 STEM_OUTPUT = None  # TODO
 
 # Shape after inception 3a (1x1: 64, 3x3: 128, 5x5: 32, pool proj: 32).

@@ -17,8 +17,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "overview.intro": {"en": "Every chapter has a worksheet of numbers to compute by hand and a network to build. "
                              "The grader runs your own files in `{folder}` (each in a separate process with time and "
                              "memory limits) and runs them again whenever you save one.",
-                       "zh-TW": "每一章都有一份要手算數字的工作單，以及一個要實作的網路。評分器執行你在 `{folder}` 裡的檔案"
-                                "（每個都在獨立行程中執行，並有時間與記憶體上限），你每次存檔它都會重新評分。"},
+                       "zh-TW": "每一章都有一份要手算數字的工作單，以及一個要實作的網路。評分程式會執行你在 `{folder}` 裡的檔案"
+                                "（每個檔案都在獨立的行程中執行，並有時間與記憶體上限），你每次存檔，它都會重新評分。"},
     "overview.grading": {"en": "Grading your files…", "zh-TW": "正在評分你的檔案…"},
     "overview.total": {"en": "Total score", "zh-TW": "總分"},
     "overview.chapters_done": {"en": "Chapters done", "zh-TW": "已完成章節"},
@@ -30,7 +30,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "overview.next_start": {"en": "Start **{title}**: fill in the worksheet, then build the model.",
                             "zh-TW": "開始 **{title}**：先填工作單，再實作模型。"},
     "overview.all_done": {"en": "Every chapter is done. Practise with the formula drill, or compare your models in the zoo.",
-                          "zh-TW": "每一章都完成了！可以到公式練習多練習，或在模型動物園比較你的模型。"},
+                          "zh-TW": "每一章都完成了！可以到「公式練習」多練習，或在「模型動物園」比較你的模型。"},
     # -- a chapter ---------------------------------------------------------------------------------------
     "chapter.files": {"en": "Your files: `{model}` and `{worksheet}`", "zh-TW": "你的檔案：`{model}` 與 `{worksheet}`"},
     "tab.notes": {"en": "Notes", "zh-TW": "筆記"},
@@ -52,7 +52,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "check.failed": {"en": "{failed} of {total} checks do not pass yet: {score}/{max} points. Start with the first one.",
                      "zh-TW": "{total} 項檢查中有 {failed} 項尚未通過：{score}/{max} 分。請從第一項開始。"},
     "check.not_started": {"en": "Not started yet: {score}/{max} points.", "zh-TW": "尚未開始：{score}/{max} 分。"},
-    "check.score": {"en": "Score", "zh-TW": "分數"},
+    "check.score": {"en": "Score: {score}/{max}", "zh-TW": "分數：{score}/{max}"},
     "check.seconds": {"en": "checked `{path}` in {seconds:.1f} s", "zh-TW": "已檢查 `{path}`，耗時 {seconds:.1f} 秒"},
     "check.watching": {"en": "Watching your files: save one and the page checks it again.",
                        "zh-TW": "正在監看你的檔案：存檔後頁面會自動重新檢查。"},
@@ -66,7 +66,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "table.divergence": {"en": "First difference at row {row}.", "zh-TW": "第一個差異在第 {row} 列。"},
     "table.legend": {"en": "✓ same · ✗ differs · − missing in yours · + extra in yours. MACs = multiply-accumulates "
                            "(FLOPs = 2 x MACs); shapes without the batch dimension.",
-                     "zh-TW": "✓ 相同 · ✗ 不同 · − 你的模型少了 · + 你的模型多了。MACs＝乘積累加次數（FLOPs = 2 x MACs）；"
+                     "zh-TW": "✓ 相同 · ✗ 不同 · − 你的模型少了 · + 你的模型多了。MACs 是乘積累加次數（FLOPs = 2 x MACs）；"
                               "形狀不含批次維度。"},
     "table.totals": {"en": "Reference: {ref_params:,} parameters, {ref_gmacs:.2f} G MACs. Yours: {params:,} parameters, "
                            "{gmacs:.2f} G MACs.",
@@ -87,8 +87,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "arch.caption": {"en": "Each box is a layer with its output shape; a ReLU or Dropout is folded into the box before it. "
                            "Inception modules are drawn as parallel branches joined by the concatenation.",
                      "zh-TW": "每個方框是一層及其輸出形狀；ReLU 與 Dropout 併入前一個方框。Inception 模組畫成平行的分支，"
-                              "最後由串接合併。"},
+                              "最後由 torch.cat 串接合併。"},
     "arch.input": {"en": "input", "zh-TW": "輸入"},
+    "arch.pad": {"en": "pad {padding}", "zh-TW": "填充 {padding}"},
+    "arch.ceil": {"en": "ceil", "zh-TW": "向上取整"},
     "arch.first_difference": {"en": "first difference", "zh-TW": "第一個差異"},
     "arch.missing_here": {"en": "a layer is missing before this one", "zh-TW": "這一層之前少了一層"},
     "arch.missing_end": {"en": "a layer is missing here", "zh-TW": "這裡少了一層"},
@@ -113,6 +115,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "drill.session": {"en": "This session", "zh-TW": "本次練習"},
     "drill.all_time": {"en": "All time", "zh-TW": "累計"},
     "drill.by_kind": {"en": "Right answers by kind", "zh-TW": "各類型答對率"},
+    "drill.kind_score": {"en": "{kind}: {right}/{total}", "zh-TW": "{kind}：{right}/{total}"},
     "drill.history": {"en": "Your latest answers", "zh-TW": "最近的作答"},
     "drill.col.kind": {"en": "kind", "zh-TW": "類型"},
     "drill.col.question": {"en": "question", "zh-TW": "題目"},
@@ -124,7 +127,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "zoo.title": {"en": "The model zoo", "zh-TW": "模型動物園"},
     "zoo.intro": {"en": "The course's reference networks side by side. The motto: **deeper is better; fewer parameters "
                         "and fewer operations are better.**",
-                  "zh-TW": "本課程的參考網路並列比較。口訣：**越深越好！參數量與運算量越少越好！**"},
+                  "zh-TW": "本課程的參考網路並列比較。核心精神：**越深越好！參數量與運算量越少越好！**"},
     "zoo.model": {"en": "model", "zh-TW": "模型"},
     "zoo.year": {"en": "year", "zh-TW": "年份"},
     "zoo.depth": {"en": "depth (weight layers)", "zh-TW": "深度（權重層數）"},
@@ -139,6 +142,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "zoo.who": {"en": "whose", "zh-TW": "來源"},
     "zoo.reference": {"en": "reference", "zh-TW": "參考模型"},
     "zoo.yours": {"en": "yours", "zh-TW": "你的模型"},
+    "zoo.your_model": {"en": "{model} (yours)", "zh-TW": "{model}（你的模型）"},
     "zoo.chart": {"en": "Error against operations (bubble size: parameters)", "zh-TW": "錯誤率與運算量（泡泡大小：參數量）"},
     "zoo.chart_caption": {"en": "Down is better (lower error), left is better (fewer operations), small is better (fewer "
                                 "parameters). Your models join the chart once their chapter's model check passes, with "

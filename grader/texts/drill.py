@@ -20,11 +20,11 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "drill.ask.conv_params": {
         "en": "How many parameters does a {k}x{k} convolution from {i} to {o} channels, with bias, have?",
-        "zh-TW": "從 {i} 個通道到 {o} 個通道的 {k}x{k} 卷積（含偏差）有多少參數？",
+        "zh-TW": "從 {i} 個通道到 {o} 個通道、含偏差的 {k}x{k} 卷積有多少參數？",
     },
     "drill.ask.conv_params_no_bias": {
         "en": "How many parameters does a {k}x{k} convolution from {i} to {o} channels, without bias (bias=False), have?",
-        "zh-TW": "從 {i} 個通道到 {o} 個通道的 {k}x{k} 卷積（不含偏差，bias=False）有多少參數？",
+        "zh-TW": "從 {i} 個通道到 {o} 個通道、不含偏差（bias=False）的 {k}x{k} 卷積有多少參數？",
     },
     "drill.ask.linear_params": {
         "en": "How many parameters does a fully-connected layer from {i} to {o} features, with bias, have?",
@@ -33,6 +33,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "drill.ask.receptive_field": {
         "en": "What is the receptive field (one side, in input pixels) of this stack, first layer first: {stack} "
               "(kernel/stride, no dilation)?",
-        "zh-TW": "這疊層（由第一層開始：{stack}，卷積核/步幅，無擴張）的感受野（邊長，輸入像素）是多少？",
+        "zh-TW": "一疊層由第一層起依序為 {stack}（卷積核大小/步幅，無擴張）。它的感受野邊長是多少個輸入像素？",
     },
 }

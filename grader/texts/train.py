@@ -7,7 +7,7 @@ TEXTS: dict[str, dict[str, str]] = {
               "dataset such as ImageNet. Here you can train ch01 (your own LeNet-5) and ch04 (the zoo's small NiN "
               "with global average pooling, for class activation maps).",
         "zh-TW": "{chapter}：這個網路無法在這台機器上訓練，它訓練後的行為需要 GPU 與 ImageNet 這類大型資料集。"
-                 "在這裡可以訓練 ch01（你自己的 LeNet-5）與 ch04（模型動物園裡以全域平均池化結尾的小型 NiN，用來看類別激活圖）。",
+                 "在這裡可以訓練 ch01（你自己的 LeNet-5）與 ch04（模型動物園裡以全域平均池化結尾的小型 NiN，用來看類別激勵圖）。",
     },
     "train.checking": {"en": "Checking your model's structure first…", "zh-TW": "先檢查你的模型結構…"},
     "train.fix_first": {
@@ -22,7 +22,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "train.yours": {"en": "your {model} from {path}", "zh-TW": "你在 {path} 的 {model}"},
     "train.zoo_model": {
         "en": "{model} comes from the zoo (it is no chapter's exercise): a NiN sized for the digits, for class activation maps.",
-        "zh-TW": "{model} 來自模型動物園（不是任何一章的練習）：依數字圖片大小設計的 NiN，用來看類別激活圖。",
+        "zh-TW": "{model} 來自模型動物園（不是任何一章的練習）：依數字圖片大小設計的 NiN，用來看類別激勵圖。",
     },
     "train.stop_hint": {"en": "Ctrl-C stops the training; you get what it has learned so far.",
                         "zh-TW": "按 Ctrl-C 可停止訓練，並得到目前為止學到的結果。"},
@@ -32,10 +32,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Training the reference {model} with the same seed and data, for its curve (once: it is kept)…",
         "zh-TW": "以相同的隨機種子與資料訓練參考模型 {model}，畫出它的曲線（只需一次，結果會保存）…",
     },
-    "train.progress": {"en": "epoch {epoch}/{epochs}  loss {loss:.3f}  test {test:.1%}",
-                       "zh-TW": "訓練週期 {epoch}/{epochs}  損失 {loss:.3f}  測試 {test:.1%}"},
-    "train.table": {"en": "epoch   loss    train acc   test acc   reference test acc",
-                    "zh-TW": "週期    損失    訓練準確率   測試準確率   參考模型測試準確率"},
+    "train.progress": {"en": "epoch {epoch}/{epochs}, loss {loss:.3f}, test {test:.1%}",
+                       "zh-TW": "訓練週期 {epoch}/{epochs}，損失 {loss:.3f}，測試 {test:.1%}"},
+    "train.col.epoch": {"en": "epoch", "zh-TW": "週期"},
+    "train.col.loss": {"en": "loss", "zh-TW": "損失"},
+    "train.col.train": {"en": "train acc", "zh-TW": "訓練準確率"},
+    "train.col.test": {"en": "test acc", "zh-TW": "測試準確率"},
+    "train.col.reference": {"en": "reference test acc", "zh-TW": "參考模型測試準確率"},
     "train.result": {
         "en": "{model}: test accuracy {test:.1%} (train {train:.1%}) after {epochs} epochs in {seconds:.1f} s. Chance is 10%.",
         "zh-TW": "{model}：訓練 {epochs} 個週期、耗時 {seconds:.1f} 秒，測試準確率 {test:.1%}（訓練準確率 {train:.1%}）。"
@@ -54,7 +57,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "train.look_inside": {
         "en": "Look inside the trained network (filters, feature maps, receptive fields, class activation maps): "
               "`make app`, chapter {number}, tab \"Train\".",
-        "zh-TW": "看看訓練好的網路內部（卷積核、特徵圖、感受野、類別激活圖）：執行 `make app`，打開第 {number} 章的「訓練」分頁。",
+        "zh-TW": "看看訓練好的網路內部（卷積核、特徵圖、感受野、類別激勵圖）：執行 `make app`，打開第 {number} 章的「訓練」分頁。",
     },
     "train.failed": {"en": "The training could not run: {detail}", "zh-TW": "無法進行訓練：{detail}"},
     "train.timeout": {"en": "The training did not finish within {seconds} s; it was stopped. Fewer epochs?",
@@ -64,12 +67,17 @@ TEXTS: dict[str, dict[str, str]] = {
     "train.exit": {"en": "Your code ended the training process (sys.exit or os._exit?).",
                    "zh-TW": "你的程式結束了訓練用的行程（是不是呼叫了 sys.exit 或 os._exit？）。"},
     "train.crash": {"en": "The process training your model crashed.", "zh-TW": "訓練你的模型的行程當掉了。"},
-    "train.at_line": {"en": " (your file, line {line})", "zh-TW": "（你的檔案第 {line} 行）"},
-    "train.error.build": {"en": "Building your model raised {exc_type}{at}: {detail}",
-                          "zh-TW": "建立你的模型時發生 {exc_type}{at}：{detail}"},
-    "train.error.train": {"en": "Training raised {exc_type}{at}: {detail}", "zh-TW": "訓練時發生 {exc_type}{at}：{detail}"},
-    "train.error.inside": {"en": "Looking inside the trained model raised {exc_type}{at}: {detail}",
-                           "zh-TW": "查看訓練好的模型內部時發生 {exc_type}{at}：{detail}"},
+    "train.error.build": {"en": "Building your model raised {exc_type}: {detail}",
+                          "zh-TW": "建立你的模型時發生 {exc_type}：{detail}"},
+    "train.error.build_at": {"en": "Building your model raised {exc_type} (your file, line {line}): {detail}",
+                             "zh-TW": "建立你的模型時發生 {exc_type}（你的檔案第 {line} 行）：{detail}"},
+    "train.error.train": {"en": "Training raised {exc_type}: {detail}", "zh-TW": "訓練時發生 {exc_type}：{detail}"},
+    "train.error.train_at": {"en": "Training raised {exc_type} (your file, line {line}): {detail}",
+                             "zh-TW": "訓練時發生 {exc_type}（你的檔案第 {line} 行）：{detail}"},
+    "train.error.inside": {"en": "Looking inside the trained model raised {exc_type}: {detail}",
+                           "zh-TW": "查看訓練好的模型內部時發生 {exc_type}：{detail}"},
+    "train.error.inside_at": {"en": "Looking inside the trained model raised {exc_type} (your file, line {line}): {detail}",
+                              "zh-TW": "查看訓練好的模型內部時發生 {exc_type}（你的檔案第 {line} 行）：{detail}"},
     # -- the app's Train tab -----------------------------------------------------------------------------
     "tab.train": {"en": "Train", "zh-TW": "訓練"},
     "tab.inside": {"en": "Inside", "zh-TW": "網路內部"},
@@ -86,7 +94,7 @@ TEXTS: dict[str, dict[str, str]] = {
               "and cannot be trained here; the zoo's `{model}` is the same idea at the digits' size (three mlpconv "
               "blocks, a 1x1 convolution to 10 maps, global average pooling, {params:,} parameters). Train it, then see "
               "which strokes made it say each digit.",
-        "zh-TW": "有了全域平均池化，每一類的分數就是一張圖的平均值，所以這張圖顯示網路在哪裡看到這一類：也就是類別激活圖（CAM）。"
+        "zh-TW": "有了全域平均池化，每一類的分數就是一張圖的平均值，所以這張圖顯示網路在哪裡看到這一類：也就是類別激勵圖（CAM）。"
                  "你的 NiN 是為 224x224 的 ImageNet 照片設計的，無法在這裡訓練；模型動物園裡的 `{model}` 是同樣的想法、"
                  "配合數字圖片的大小（三個 mlpconv 區塊、一個輸出 10 張圖的 1x1 卷積、全域平均池化，共 {params:,} 個參數）。"
                  "訓練它，再看看是哪些筆畫讓它認出每個數字。",
@@ -169,9 +177,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "inside.field_col": {"en": "Unit column", "zh-TW": "單元的欄"},
     "inside.layer_option": {"en": "{number}. {op} → {shape}", "zh-TW": "{number}. {op} → {shape}"},
     "inside.field": {
-        "en": "Unit ({y}, {x}) of layer {number} ({op}) sees a {size}x{size} square of the input: rows {top}-{bottom}, "
+        "en": "Unit `({y}, {x})` of layer {number} ({op}) sees a {size}x{size} square of the input: rows {top}-{bottom}, "
               "columns {left}-{right}. By the formula: r = {steps} = {size}.",
-        "zh-TW": "第 {number} 層（{op}）的單元 ({y}, {x}) 看到輸入中 {size}x{size} 的正方形：第 {top}-{bottom} 列、"
+        "zh-TW": "第 {number} 層（{op}）的單元 `({y}, {x})` 看到輸入中 {size}x{size} 的正方形：第 {top}-{bottom} 列、"
                  "第 {left}-{right} 欄。由公式：r = {steps} = {size}。",
     },
     "inside.field_ok": {
@@ -186,7 +194,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "inside.field_caption": {
         "en": "The red square is what the unit can see; the part outside the image, if any, is zero padding. A unit "
               "of a deeper layer sees more of the digit: LeNet-5's last pooling sees 16x16, half the image's side.",
-        "zh-TW": "紅框是這個單元看得到的範圍；超出圖片的部分（如果有）是補零的填充。越深的層，單元看到的數字範圍越大："
+        "zh-TW": "紅框是這個單元看得到的範圍；超出圖片的部分（如果有）是填充的 0。越深的層，單元看到的數字範圍越大："
                  "LeNet-5 最後的池化層看到 16x16，是圖片邊長的一半。",
     },
     "inside.gradcam_title": {"en": "Grad-CAM: where your LeNet-5 looked", "zh-TW": "Grad-CAM：你的 LeNet-5 看了哪裡"},
@@ -203,7 +211,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "inside.image_caption": {"en": "{label} → {predicted}", "zh-TW": "{label} → {predicted}"},
     "inside.failed": {"en": "Could not look inside: {detail}", "zh-TW": "無法查看網路內部：{detail}"},
-    "cam.title": {"en": "Class activation maps", "zh-TW": "類別激活圖"},
+    "cam.title": {"en": "Class activation maps", "zh-TW": "類別激勵圖"},
     "cam.class": {"en": "Map of the class", "zh-TW": "顯示哪一類的圖"},
     "cam.predicted": {"en": "the one it said", "zh-TW": "模型的答案"},
     "cam.caption": {
