@@ -25,6 +25,7 @@ from torch.overrides import TorchFunctionMode
 from grader.chapters import get_chapter
 from grader.digits import load_digits32
 from grader.inside import field_box, geometry, spatial_layers
+from grader.isolate import threads
 from grader.train import RECIPES, Recipe
 
 __all__ = ["train_child", "build_model", "Recorder", "grad_cam", "class_activation_maps", "field_check",
@@ -35,16 +36,6 @@ MAX_MISCLASSIFIED = 24
 FIELD_SAMPLES = 64  # random inputs whose gradients together show a unit's whole receptive field
 _SPATIAL = {"conv2d": "conv2d", "max_pool2d": "max_pool2d", "max_pool2d_with_indices": "max_pool2d",
             "avg_pool2d": "avg_pool2d"}
-
-
-def _threads() -> int:
-    """Both cores on an idle machine, one on a busy one (OpenMP's spinning threads make small ops crawl)."""
-    cores = os.cpu_count() or 1
-    try:
-        load = os.getloadavg()[0]
-    except OSError:
-        return cores
-    return cores if load < cores - 0.5 else 1
 
 
 class Recorder(TorchFunctionMode):
@@ -123,6 +114,16 @@ class _Progress:
             self.file.close()
 
 
+def _guarded(stage: str, action: Any, path: str | None) -> tuple[Any, dict[str, Any] | None]:
+    """Run learner code: its result, or what it raised (sys.exit is left to the isolated child)."""
+    try:
+        return action(), None
+    except SystemExit:
+        raise
+    except BaseException as error:  # noqa: BLE001 - learner code may raise anything
+        return None, _error(stage, error, path)
+
+
 def _error(stage: str, error: BaseException, path: str | None) -> dict[str, Any]:
     line = None
     if path is not None:
@@ -141,7 +142,7 @@ def train_child(chapter: str, path: str | None, epochs: int, seed: int, progress
     # Ctrl-C in the terminal reaches this child too (one process group): the parent answers it with the
     # stop file, and the child stops between two batches with what it has
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    torch.set_num_threads(_threads())
+    torch.set_num_threads(threads())
     progress = _Progress(progress_path)
     try:
         return _train(recipe, path, epochs, seed, progress, stop_path, inside)
@@ -158,21 +159,20 @@ def _train(recipe: Recipe, path: str | None, epochs: int, seed: int, progress: _
     train_x = ((torch.tensor(data.train_images) - mean) / std).clone(memory_format=torch.contiguous_format)
     test_x = ((torch.tensor(data.test_images) - mean) / std).clone(memory_format=torch.contiguous_format)
     train_y, test_y = torch.tensor(data.train_labels), torch.tensor(data.test_labels)
-    try:
-        model = build_model(recipe, path, seed)
-    except BaseException as error:  # noqa: BLE001
-        if isinstance(error, SystemExit):
-            raise
-        return _error("build", error, path)
+    model, failed = _guarded("build", lambda: build_model(recipe, path, seed), path)
+    if failed is not None:
+        return failed
     generator = torch.Generator().manual_seed(seed)
     batches = (len(train_x) + recipe.batch_size - 1) // recipe.batch_size
     optimizer = torch.optim.Adam(model.parameters(), lr=recipe.lr)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=recipe.lr, total_steps=max(1, epochs * batches))
     progress(event="start", epochs=epochs, batches=batches, model=recipe.model, threads=torch.get_num_threads())
     history: list[dict[str, Any]] = []
-    stopped = False
     start = time.monotonic()
-    try:
+
+    def fit() -> bool:
+        """The epochs; True when the stop file ended them early."""
+        stopped = False
         for epoch in range(1, epochs + 1):
             model.train()
             order = torch.randperm(len(train_x), generator=generator)
@@ -201,10 +201,11 @@ def _train(recipe: Recipe, path: str | None, epochs: int, seed: int, progress: _
                      "test_accuracy": test_accuracy}
             history.append(entry)
             progress(event="epoch", seconds=time.monotonic() - start, **entry)
-    except BaseException as error:  # noqa: BLE001
-        if isinstance(error, SystemExit):
-            raise
-        return _error("train", error, path)
+        return stopped
+
+    stopped, failed = _guarded("train", fit, path)
+    if failed is not None:
+        return failed
     seconds = time.monotonic() - start
     train_accuracy, _ = _accuracy(model, train_x, train_y)
     test_accuracy, predicted = _accuracy(model, test_x, test_y)
@@ -221,12 +222,9 @@ def _train(recipe: Recipe, path: str | None, epochs: int, seed: int, progress: _
     }
     if inside:
         progress(event="inside")
-        try:
-            answer["inside"] = _look_inside(recipe, model, test_x, test_y, predicted, data.test_images, wrong)
-        except BaseException as error:  # noqa: BLE001
-            if isinstance(error, SystemExit):
-                raise
-            answer["inside"] = _error("inside", error, path)
+        inside_view, failed = _guarded(
+            "inside", lambda: _look_inside(recipe, model, test_x, test_y, predicted, data.test_images, wrong), path)
+        answer["inside"] = failed if failed is not None else inside_view
     progress(event="done", seconds=seconds)
     return answer
 

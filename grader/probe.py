@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import importlib
 import math
-import os
 import random
 from collections.abc import Callable
 from dataclasses import replace
@@ -26,7 +25,7 @@ from torch import nn
 from grader import formulas
 from grader.chapters import FORMULA_FUNCTIONS, Chapter, ModelSpec, get_chapter
 from grader.compare import activation_bytes, canonical_branches
-from grader.isolate import send_stage
+from grader.isolate import send_stage, threads
 from grader.load import LoadError, error_info, import_path, missing
 from grader.protocol import (
     BATCH,
@@ -298,23 +297,12 @@ def _formula(module: Any, name: str, cases: list[tuple[Any, ...]], path: str) ->
 
 
 # -- the targets the parent runs in the isolated child -------------------------------------------------
-def _threads() -> int:
-    """All cores on an idle machine; one on a busy one, where OpenMP's spinning threads make small
-    tensor ops ten times slower (GoogLeNet's check: 12 s with two threads at load 5, 1.2 s with one)."""
-    cores = os.cpu_count() or 1
-    try:
-        load = os.getloadavg()[0]
-    except OSError:
-        return cores
-    return cores if load < cores - 0.5 else 1
-
-
 def probe_chapter(chapter_id: str, path: str, references: dict[str, tuple[OpRow, ...]], hidden_cases: int = 50,
                   seed: int | None = None, bonus: bool = False, memory_mb: int = 0) -> None:
     """Load ``path`` and probe every model of the chapter, sending stage 1 (a ChapterProbe), then one
     FunctionResult per model that traced. ``references``: each model's reference rows, by label."""
     chapter = get_chapter(chapter_id)
-    torch.set_num_threads(_threads())
+    torch.set_num_threads(threads())
     module, error = _attempt(lambda: import_path(path), path, "import")
     if module is None:
         send_stage(ChapterProbe(error=error))
