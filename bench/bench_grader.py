@@ -67,7 +67,50 @@ def run(code: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def check_from_the_shell(runs: int = 5) -> dict:
+    """`python -m grader check ch01` as a learner runs it after each edit: a fresh process each time (its
+    forkserver starts cold), on LeNet-5's solution, with the reference traces already cached; once more
+    with an empty cache (the first run after a change to the zoo traces the references again). The same
+    grading in a process whose forkserver is warm, for comparison."""
+    import os
+    import tempfile
+    import time
+
+    command = [sys.executable, "-m", "grader", "check", "ch01", "--path", str(ROOT / "solutions/ch01_lenet/lenet.py")]
+
+    def timed(env: dict | None = None) -> float:
+        start = time.perf_counter()
+        subprocess.run(command, capture_output=True, cwd=ROOT, timeout=300, env=env, check=True)
+        return time.perf_counter() - start
+
+    timed()  # the reference cache, and the files in the OS's page cache
+    cold = [timed() for _ in range(runs)]
+    with tempfile.TemporaryDirectory() as empty:
+        uncached = timed({**os.environ, "CNN_DOJO_CACHE": empty})
+    warm = run(textwrap.dedent(f"""
+        import json, time
+        from grader.pipeline import grade
+        grade("ch01", {str(ROOT / "solutions/ch01_lenet/lenet.py")!r})
+        times = []
+        for _ in range({runs}):
+            t = time.perf_counter()
+            grade("ch01", {str(ROOT / "solutions/ch01_lenet/lenet.py")!r})
+            times.append(time.perf_counter() - t)
+        print(json.dumps({{"warm": times}}))
+    """))["warm"]
+    return {"cold": cold, "uncached": uncached, "warm": warm}
+
+
 def main() -> None:
+    import os
+
+    print(f"load average at the start: {os.getloadavg()[0]:.1f}")
+    shell = check_from_the_shell()
+    print("python -m grader check ch01 (LeNet-5's solution), from the shell")
+    print(f"  cold (a fresh process, its forkserver starting), median of {len(shell['cold'])}: "
+          f"{statistics.median(shell['cold']):.2f} s (min {min(shell['cold']):.2f}; goal 2.5 s on an idle machine)")
+    print(f"  cold, with the reference traces not cached yet  : {shell['uncached']:.2f} s")
+    print(f"  the same grading with the forkserver warm, median: {statistics.median(shell['warm']):.2f} s")
     structure = [run(STRUCTURE_IN_PROCESS) for _ in range(3)]
     full = run(FULL_CHECK)
     best_structure = min(r["seconds"] for r in structure)
