@@ -103,6 +103,9 @@ class BranchTable:
 
 
 LRN = Variant("lrn", (Sign(op="local_response_norm"),))  # the papers' AlexNet, ZFNet and GoogLeNet have it
+BATCH_NORM = Variant("batch_norm", (Sign(op="batch_norm"),))  # vgg16_bn and every later version
+# CIFAR-10 versions of the ImageNet networks start with a 3x3 convolution of stride 1 (32x32 images)
+CIFAR = Variant("cifar", (Sign(conv=1, hparams={"kernel_size": 3, "stride": 1}),))
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,7 @@ class Chapter:
     # checks graded only by the autograder (nbgrader's hidden tests, Gradescope's after_published)
     hidden: tuple[str, ...] = ("num_classes", "function")
     worksheet_points: int = 1  # per blank
-    variants: tuple[Variant, ...] = (LRN,)  # checked in order; the first that matches is named
+    variants: tuple[Variant, ...] = (LRN, BATCH_NORM)  # checked in order; the first that matches is named
     formula_cases: dict[str, tuple[tuple[Any, ...], ...]] = field(default_factory=dict)  # chapter 0: fixed cases
     branch_table: BranchTable | None = None  # modules of parallel branches, named by module, branch and column
 
@@ -246,7 +249,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         zoo_name="AlexNet",
         # torchvision's AlexNet (from the "one weird trick" paper): 64 and 192 filters in the first two layers
         variants=(LRN, Variant("torchvision_alexnet", (Sign(conv=1, hparams={"out_channels": 64}),
-                                                       Sign(conv=2, hparams={"out_channels": 192})))),
+                                                       Sign(conv=2, hparams={"out_channels": 192}))), CIFAR, BATCH_NORM),
         hints={
             "en": ("5 convolution layers + 3 fully-connected layers, ReLU after each, Dropout before fc1 and fc2.",
                    "The first layer: 96 filters of 11x11, stride 4, padding 2: 224 -> 55."),
@@ -261,6 +264,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         file="ch03_zfnet/zfnet.py",
         models=(_classifier("ZFNet"),),
         zoo_name="ZFNet",
+        variants=(LRN, CIFAR, BATCH_NORM),
         hints={
             "en": ("Like AlexNet, but the first layer is 7x7 with stride 2 (padding 1): 224 -> 110.",
                    "The pools use ceil_mode=True: 110 -> 55, 26 -> 13, 13 -> 6."),
@@ -275,6 +279,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         file="ch04_nin/nin.py",
         models=(_classifier("NiN"),),
         zoo_name="NiN",
+        variants=(LRN, CIFAR, BATCH_NORM),
         hints={
             "en": ("Each mlpconv block: a k x k convolution, then two 1x1 convolutions, each followed by ReLU.",
                    "No fully-connected layer: the last block outputs num_classes channels, then global average pooling."),
@@ -310,7 +315,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         ),
         # torchvision's GoogLeNet: batch norm everywhere, and a 3x3 convolution in the "5x5" branch
         variants=(LRN, Variant("torchvision_googlenet", (Sign(op="batch_norm"),)),
-                  Variant("torchvision_googlenet", (Sign(kernel=5, absent=True), Sign(kernel=3)))),
+                  Variant("torchvision_googlenet", (Sign(kernel=5, absent=True), Sign(kernel=3))), CIFAR),
         hints={
             "en": ("Branch order: 1x1 | 1x1 -> 3x3 | 1x1 -> 5x5 | 3x3 max-pool -> 1x1, concatenated on channels (dim=1).",
                    "Nine Inception modules: 3a, 3b, pool, 4a-4e, pool, 5a, 5b; then global average pooling."),

@@ -88,7 +88,8 @@ def structure_check(chapter: Chapter, spec: ModelSpec, comparison: Comparison, l
         return _check(chapter, check_id, finding, message, spec.label)
     finding = diagnose_step(list(comparison.steps), comparison.divergence, spec.label, lang, chapter.branch_table,
                             list(comparison.reference.rows))
-    finding = with_variant(finding, recognise_variant(chapter.variants, list(comparison.learner)), lang)
+    finding = with_variant(finding, recognise_variant(chapter.variants, list(comparison.learner)), lang,
+                           list(comparison.reference.rows))
     return _check(chapter, check_id, finding, model=spec.label)
 
 

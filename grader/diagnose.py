@@ -514,12 +514,12 @@ def diagnose_crash(error: ErrorInfo, raw: Finding, partial: list[OpRow], referen
     site = _site(error, partial, model, lang, weights)
     variant = recognise_variant(variants, partial)
     if found is not None:
-        root = with_variant(diagnose_step(steps, found[0], model, lang, table, reference), variant, lang)
+        root = with_variant(diagnose_step(steps, found[0], model, lang, table, reference), variant, lang, reference)
         because = site.because if site is not None else t("because.other", lang, exc_type=error.exc_type or "Error")
         message = sentences(lang, root.message, because)
         finding = replace(root, message=message, hints=[message, *root.hints[1:]])
     elif site is not None:
-        finding = with_variant(site.finding, variant, lang)
+        finding = with_variant(site.finding, variant, lang, reference)
     else:
         last = partial[-1] if partial else None
         hints = [raw.message]
@@ -560,11 +560,13 @@ def recognise_variant(variants: tuple[Variant, ...], rows: list[OpRow]) -> str |
     return next((variant.name for variant in variants if variant.matches(rows)), None)
 
 
-def with_variant(finding: Finding, variant: str | None, lang: str) -> Finding:
-    """The finding with the variant's note after its message (the note says what this exercise asks for)."""
+def with_variant(finding: Finding, variant: str | None, lang: str, reference: list[OpRow] | None = None) -> Finding:
+    """The finding with the variant's note after its message (the note says what this exercise asks for,
+    with the reference's first convolution written out)."""
     if variant is None:
         return finding
-    note = t(f"variant.{variant}", lang)
+    first = next((row for row in reference or () if row.op == "conv2d"), None)
+    note = t(f"variant.{variant}", lang, first=describe(first) if first is not None else "nn.Conv2d")
     hints = [sentences(lang, finding.hints[0], note), *finding.hints[1:]] if finding.hints else [note]
     return replace(finding, message=sentences(lang, finding.message, note), hints=hints, variant=variant)
 

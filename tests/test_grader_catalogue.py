@@ -121,6 +121,7 @@ CATALOGUE = [
     case("ch02_alexnet/dropout_always_on.py", "AlexNet.function", "function", None, None),
     case("ch02_alexnet/fc1_in_features.py", "AlexNet.structure", "error", 6, "in_features"),
     case("ch02_alexnet/correct_lazy.py"),
+    case("ch02_alexnet/cifar_first_block.py", "AlexNet.structure", "shape", 1, "kernel_size"),
     case("ch02_alexnet/flatten_no_start_dim.py", "AlexNet.structure", "batch", 5, "start_dim"),
     # -- chapter 3: ZFNet -------------------------------------------------------------------------------
     case("ch03_zfnet/correct_sequential.py"),
@@ -162,6 +163,7 @@ CATALOGUE = [
     case("ch05_vgg/hardcoded_1000.py", "VGG16.num_classes", "num_classes", 16, "num_classes"),
     case("ch05_vgg/no_maxpool.py", "VGG16.structure", "missing_layer", 2, None),
     case("ch05_vgg/ceil_mode_everywhere.py"),
+    case("ch05_vgg/cifar_vgg_bn.py", "VGG16.structure", "extra_layer", 1, None),
     case("ch05_vgg/view_one_row.py", "VGG16.structure", "batch", 13, "start_dim"),
     case("ch05_vgg/forward_inside_init.py", "VGG16.structure", "no_forward", None, None),
     case("ch05_vgg/misnamed_vgg.py", "VGG16.structure", "missing_class", None, None),
@@ -231,6 +233,10 @@ def test_the_catalogue_covers_every_network() -> None:
     ("ch06_googlenet/lrn.py", "GoogLeNet.structure", "lrn", "(LRN)"),
     ("ch06_googlenet/torchvision_3x3.py", "Inception.structure", "torchvision_googlenet", "torchvision's GoogLeNet"),
     ("ch06_googlenet/torchvision_3x3.py", "GoogLeNet.structure", "torchvision_googlenet", "torchvision's GoogLeNet"),
+    # on models that crash too: the variant is said with the root cause
+    ("ch05_vgg/cifar_vgg_bn.py", "VGG16.structure", "batch_norm", "batch norm (nn.BatchNorm2d)"),
+    ("ch05_vgg/batchnorm.py", "VGG16.structure", "batch_norm", "remove the batch norm layers"),
+    ("ch02_alexnet/cifar_first_block.py", "AlexNet.structure", "cifar", "nn.Conv2d(3, 96, kernel_size=11, stride=4, padding=2)"),
 ])
 def test_recognised_variants(file: str, check: str, variant: str, words: str) -> None:
     found = graded(file).check(check)

@@ -253,6 +253,10 @@ TEXTS: dict[str, dict[str, str]] = {
                           "zh-TW": "這看起來是《Dive into Deep Learning》的 LeNet（填充 2、sigmoid、平均池化）。本練習要的是課程筆記的 LeNet-5：不填充（輸入 32x32）、ReLU 與最大池化。"},
     "variant.torchvision_googlenet": {"en": "This looks like torchvision's GoogLeNet (batch norm, and a 3x3 convolution in the \"5x5\" branch). This exercise asks for the paper's network: no batch norm and a true 5x5 convolution (padding 2).",
                                       "zh-TW": "這看起來是 torchvision 的 GoogLeNet（有批次正規化，且「5x5」分支用的是 3x3 卷積）。本練習要的是論文的網路：沒有批次正規化，並使用真正的 5x5 卷積（填充 2）。"},
+    "variant.batch_norm": {"en": "Your model normalises with batch norm (nn.BatchNorm2d), as later versions of this network do. This exercise builds the network of the course notes, which has none: remove the batch norm layers.",
+                           "zh-TW": "你的模型用了批次正規化（nn.BatchNorm2d），這是這個網路後來的版本才有的。本練習要的是課程筆記中的網路，裡面沒有批次正規化：請移除批次正規化層。"},
+    "variant.cifar": {"en": "This looks like a CIFAR-10 version (a small first convolution, stride 1, for 32x32 images). This exercise builds the ImageNet network for its own input size: its first layer is {first}.",
+                      "zh-TW": "這看起來是 CIFAR-10 的版本（第一層是步幅 1 的小卷積，給 32x32 的圖片用）。本練習要的是照原本輸入大小設計的 ImageNet 網路：它的第一層是 {first}。"},
     "variant.lrn": {"en": "You added local response normalisation (LRN) as in the paper. This exercise follows the course notes, which leave LRN out: remove it.",
                     "zh-TW": "你照論文加入了局部響應正規化（LRN）。本練習依照課程筆記，不使用 LRN：請移除它。"},
     # -- the formulas, general form (grader.worked writes them out with the numbers) ----------------------
