@@ -200,6 +200,123 @@ def _nbgrader(args: argparse.Namespace) -> int:
     return 0
 
 
+def _batch(args: argparse.Namespace) -> int:
+    from grader.batch import BatchError, BatchInterrupted, run_batch
+    from grader.exports import write_exports
+
+    lang, out = args.lang, Path(args.out)
+    chapters = None if args.chapter == "all" else [args.chapter]
+    if chapters:
+        from grader.chapters import get_chapter
+
+        try:
+            get_chapter(args.chapter)
+        except KeyError as error:
+            raise UsageError(error.args[0]) from None
+    if args.workers is not None and args.workers < 0:
+        raise UsageError("--workers must be 0 (grade in this process) or more")
+    progress = None if args.quiet else _BatchProgress(lang)
+    try:
+        result = run_batch(Path(args.dir), out, chapters, workers=args.workers, scheduler=args.scheduler, lang=lang,
+                           timeout=args.timeout, memory_mb=args.memory_mb,
+                           on_start=progress.start if progress else None,
+                           on_result=progress.advance if progress else None)
+    except BatchError as error:
+        raise UsageError(str(error)) from None
+    except BatchInterrupted as stop:
+        if progress:
+            progress.stop()
+        write_exports(out, gradescope=args.gradescope)
+        print(t("batch.interrupted", lang, graded=stop.result.graded, out=out), file=sys.stderr)
+        return 130
+    finally:
+        if progress:
+            progress.stop()
+    written = write_exports(out, gradescope=args.gradescope)
+    for student, chapter, why in result.failed:
+        print(t("batch.failed", lang, student=student, chapter=chapter, why=why), file=sys.stderr)
+    if not args.quiet:
+        print(t("batch.summary", lang, seconds=result.seconds, graded=result.graded, skipped=result.skipped,
+                failed=len(result.failed)))
+        for path in written[:3]:
+            print(t("batch.wrote", lang, path=path))
+        print(t("batch.next", lang, out=out))
+    return 1 if result.failed else 0
+
+
+class _BatchProgress:
+    """The batch's progress bar on stderr (rich): counts, elapsed time and an ETA."""
+
+    def __init__(self, lang: str) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.lang = lang
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("·"),
+                            TimeElapsedColumn(), TextColumn("· ETA"), TimeRemainingColumn(),
+                            TextColumn("{task.fields[last]}"), console=Console(stderr=True), transient=False)
+        self.task = None
+
+    def start(self, todo: int, skipped: int) -> None:
+        if skipped:
+            self.bar.console.print(t("batch.skipped", self.lang, skipped=skipped))
+        self.task = self.bar.add_task(t("batch.progress", self.lang), total=todo, last="")
+        self.bar.start()
+
+    def advance(self, record: dict) -> None:
+        if self.task is not None:
+            last = f"{record['student']} {record['chapter']} {record['score']}/{record['max_score']}"
+            self.bar.update(self.task, advance=1, last=last)
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+
+def _report(args: argparse.Namespace) -> int:
+    from grader.class_report import ClassResults, render_html, render_text
+
+    out = Path(args.out)
+    results = ClassResults.load(out)
+    if not results.records:
+        raise UsageError(t("class.empty", args.lang, out=out))
+    print(render_text(results, args.lang))
+    path = out / "report.html"
+    from grader.batch import write_atomically
+
+    write_atomically(path, render_html(results, args.lang))
+    print("\n" + t("class.wrote", args.lang, path=path))
+    return 0
+
+
+def _gradescope(args: argparse.Namespace) -> int:
+    from grader.chapters import get_chapter
+    from grader.gradescope import build_bundle
+
+    try:
+        chapter = get_chapter(args.chapter)
+    except KeyError as error:
+        raise UsageError(error.args[0]) from None
+    path = build_bundle(chapter.id, Path(args.zip), lang=args.lang, timeout=args.timeout, memory_mb=args.memory_mb)
+    print(t("gradescope.wrote", args.lang, path=path))
+    return 0
+
+
+def _gradescope_run(args: argparse.Namespace) -> int:
+    from grader.gradescope import run_autograder
+
+    report = run_autograder(Path(args.root), args.chapter, lang=args.lang, timeout=args.timeout,
+                            memory_mb=args.memory_mb)
+    print(json.dumps({"score": report["score"], "tests": len(report["tests"])}))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m grader", description="cnn-dojo: trace and grade classic CNNs.")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
@@ -253,6 +370,42 @@ def build_parser() -> argparse.ArgumentParser:
                         help="seconds the learner's code may run per grading (default 20)")
     course.add_argument("--force", action="store_true", help="overwrite files this command did not write")
     course.set_defaults(run=_nbgrader)
+
+    batch = verbs.add_parser("batch", help="grade a whole class: one folder per student, in parallel, resumable")
+    batch.add_argument("dir", help="one folder per student (or an nbgrader course folder, for its submitted/)")
+    batch.add_argument("--chapter", required=True, help="ch05_vgg, ch05, 5, vgg, or all (every chapter handed in)")
+    batch.add_argument("--out", required=True, help="where results, grades.csv and feedback go (rerun: resumes)")
+    batch.add_argument("--workers", type=int, help="local worker processes (default: one per core; 0: this process)")
+    batch.add_argument("--scheduler", metavar="ADDRESS",
+                       help="grade on a Dask cluster: tcp://host:8786, or local:N for a local cluster of N workers")
+    batch.add_argument("--lang", choices=LANGS, default=default_lang(), help="language of messages and feedback")
+    batch.add_argument("--gradescope", action="store_true", help="also write OUT/<student>/results.json for Gradescope")
+    batch.add_argument("--quiet", action="store_true", help="no progress bar and no summary (errors only)")
+    batch.add_argument("--timeout", type=float, default=20.0, help="seconds the learner's code may run (default 20)")
+    batch.add_argument("--memory-mb", type=int, default=3072, help="memory the learner's code may add (default 3072)")
+    batch.set_defaults(run=_batch)
+
+    report = verbs.add_parser("report", help="the class report of a batch: OUT/report.html and a summary")
+    report.add_argument("out", help="the --out folder of python -m grader batch")
+    report.add_argument("--lang", choices=LANGS, default=default_lang())
+    report.set_defaults(run=_report)
+
+    gradescope = verbs.add_parser("gradescope", help="build a Gradescope autograder bundle (.zip) for a chapter")
+    gradescope.add_argument("chapter", help="ch05_vgg, ch05, 5 or vgg")
+    gradescope.add_argument("zip", help="the bundle to write, e.g. autograder-ch05.zip")
+    gradescope.add_argument("--lang", choices=LANGS, default=default_lang(), help="language of the feedback")
+    gradescope.add_argument("--timeout", type=float, default=60.0,
+                            help="seconds the learner's code may run (default 60: Gradescope's 0.5 vCPU is slow)")
+    gradescope.add_argument("--memory-mb", type=int, default=3072, help="memory the learner's code may add")
+    gradescope.set_defaults(run=_gradescope)
+
+    run = verbs.add_parser("gradescope-run", help="what the bundle's run_autograder calls (grades one submission)")
+    run.add_argument("chapter")
+    run.add_argument("--root", default="/autograder", help="Gradescope's folder (default /autograder)")
+    run.add_argument("--lang", choices=LANGS, default=default_lang())
+    run.add_argument("--timeout", type=float, default=60.0)
+    run.add_argument("--memory-mb", type=int, default=3072)
+    run.set_defaults(run=_gradescope_run)
     return parser
 
 
