@@ -223,11 +223,12 @@ def _batch(args: argparse.Namespace) -> int:
                            on_result=progress.advance if progress else None)
     except BatchError as error:
         raise UsageError(str(error)) from None
-    except BatchInterrupted as stop:
+    except KeyboardInterrupt as stop:  # BatchInterrupted once the workers were started
         if progress:
             progress.stop()
         write_exports(out, gradescope=args.gradescope)
-        print(t("batch.interrupted", lang, graded=stop.result.graded, out=out), file=sys.stderr)
+        graded = stop.result.graded if isinstance(stop, BatchInterrupted) else 0
+        print(t("batch.interrupted", lang, graded=graded, out=out), file=sys.stderr)
         return 130
     finally:
         if progress:
