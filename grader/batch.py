@@ -197,13 +197,15 @@ def _missing_message(submission: Submission, role: str, chapter: Chapter, lang: 
 
 def grade_task(task: GradingTask) -> dict[str, Any]:
     """Grade one submission (its worksheet, then its model) and answer the result record. Runs on a worker."""
-    prepare_worker()
+    if not task.submission.empty:
+        prepare_worker()
     from grader.pipeline import grade, grade_worksheet
     from grader.worksheets import WORKSHEETS
 
     submission, lang = task.submission, task.lang
     chapter = get_chapter(submission.chapter)
-    _warm_chapter(chapter)
+    if not submission.empty:
+        _warm_chapter(chapter)
     start = time.monotonic()
     checks: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="cnn-dojo-batch-") as scratch:

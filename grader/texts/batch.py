@@ -40,6 +40,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "gradescope.wrote": {"en": "Wrote {path}: upload it as the assignment's autograder (Docker image: Ubuntu, memory: see README).",
                          "zh-TW": "已寫入 {path}：請上傳為作業的自動評分程式（Docker 映像檔：Ubuntu；記憶體設定請見 README）。"},
     # -- the class report ----------------------------------------------------------------------------------
+    "class.nav": {"en": "Instructors", "zh-TW": "教師"},
+    "class.page": {"en": "Class", "zh-TW": "全班"},
     "class.title": {"en": "Class report", "zh-TW": "全班報告"},
     "class.folder": {"en": "Results folder", "zh-TW": "結果資料夾"},
     "class.folder_help": {"en": "The OUT folder of `python -m grader batch DIR --chapter CHAPTER --out OUT`.",
