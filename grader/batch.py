@@ -243,6 +243,7 @@ def grade_task(task: GradingTask) -> dict[str, Any]:
         "files": [file.name for file in submission.files], "source": submission.source,
         "score": sum(c["points"] for c in checks), "max_score": sum(c["max_points"] for c in checks),
         "checks": checks, "seconds": round(time.monotonic() - start, 3), "worker": os.getpid(),
+        "graded_at": round(time.time(), 3),
     }
 
 
