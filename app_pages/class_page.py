@@ -66,3 +66,9 @@ else:
         names["share"]: st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1),
         names["layer"]: st.column_config.NumberColumn(format="%d"),
     })
+
+missing = results.not_handed_in()
+if missing:
+    st.subheader(t("class.not_handed_in", lang))
+    for chapter, students in missing.items():
+        st.markdown(f"**{chapter}** ({len(students)}): {', '.join(students)}")

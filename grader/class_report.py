@@ -4,6 +4,7 @@
     pass rate per check                how many students pass each check
     common mistakes                    failed checks grouped by (check, kind, layer, suspect): how many
                                        students, which share of the chapter's, one message, who
+    not handed in                      who handed in nothing, or not every file, for a chapter
 
 The same figures feed the printed summary, the self-contained ``OUT/report.html`` (inline CSS and SVG:
 it opens offline, from an e-mail or a learning platform) and the app's "Class" page.
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.batch import ResultStore
+from grader.batch import NOT_SUBMITTED, ResultStore
 from grader.chapters import CHAPTERS, get_chapter
 from grader.text import t
 
@@ -117,12 +118,21 @@ class ClassResults:
         return sorted(rates.values(), key=lambda r: order[r.chapter])  # each chapter's checks in grading order
 
     def mistakes(self) -> list[Mistake]:
-        """Failed checks grouped by (chapter, check, kind, layer, suspect), the most frequent first."""
+        """Failed checks grouped by (chapter, check, kind, layer, suspect), the most frequent first.
+
+        One cause that fails several checks at once (a hang, a crash, a file that does not load: the same
+        message on each) counts once, at the first check it stops; files not handed in are not mistakes
+        (``not_handed_in``)."""
         groups: dict[tuple[Any, ...], Mistake] = {}
         messages: dict[tuple[Any, ...], Counter[str]] = {}
         for record in self.records:
+            previous = None
             for check in record["checks"]:
                 if check["passed"]:
+                    previous = None
+                    continue
+                repeated, previous = check["message"] == previous, check["message"]
+                if repeated or check.get("kind") == NOT_SUBMITTED:
                     continue
                 key = (record["chapter"], check["id"], check.get("kind"), check.get("layer"), check.get("suspect"))
                 group = groups.setdefault(key, Mistake(*key))
@@ -134,6 +144,15 @@ class ClassResults:
             group.share = group.count / per_chapter[group.chapter]
         order = {chapter: n for n, chapter in enumerate(self.chapters)}
         return sorted(groups.values(), key=lambda m: (-m.count, order[m.chapter], m.check))
+
+
+    def not_handed_in(self) -> dict[str, list[str]]:
+        """chapter -> the students who handed in nothing, or not every file, for it."""
+        missing: dict[str, list[str]] = {}
+        for record in self.records:
+            if any(check.get("kind") == NOT_SUBMITTED for check in record["checks"]):
+                missing.setdefault(record["chapter"], []).append(record["student"])
+        return {chapter: missing[chapter] for chapter in self.chapters if chapter in missing}
 
 
 def _pct(value: float) -> str:
@@ -171,6 +190,11 @@ def render_text(results: ClassResults, lang: str = "en", top: int = 10) -> str:
         lines.append(f"        {', '.join(mistake.students[:12])}{' …' if mistake.count > 12 else ''}")
     if len(mistakes) > top:
         lines.append(f"  … {len(mistakes) - top} more in report.html")
+    missing = results.not_handed_in()
+    if missing:
+        lines += ["", t("class.not_handed_in", lang)]
+        for chapter, students in missing.items():
+            lines.append(f"  {chapter}: {len(students)}: {', '.join(students[:12])}{' …' if len(students) > 12 else ''}")
     return "\n".join(lines)
 
 
@@ -179,7 +203,7 @@ _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK TC","Microsoft JhengHei",sans-serif;margin:2rem auto;
 max-width:1100px;color:#222;padding:0 1rem}
 h1{margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}
-table{border-collapse:collapse;width:100%;margin:.6rem 0}th,td{border-bottom:1px solid #eee;padding:.3rem .5rem;
+table{border-collapse:collapse;width:100%;margin:.6rem 0;table-layout:auto}td{overflow-wrap:anywhere}th,td{border-bottom:1px solid #eee;padding:.3rem .5rem;
 text-align:left;vertical-align:top;font-size:.92rem}th{background:#f6f6f6}td.num{text-align:right;white-space:nowrap}
 .muted{color:#777}.bar{background:#e8eef8;height:.9rem;position:relative;min-width:120px}
 .bar span{display:block;height:100%;background:#3b6fb6}.charts{display:flex;flex-wrap:wrap;gap:1.5rem}
@@ -245,6 +269,12 @@ def render_html(results: ClassResults, lang: str = "en") -> str:
                 f"<td><code>{e(m.check)}</code></td><td>{e(m.kind or '')}</td><td>{'' if m.layer is None else m.layer}</td>"
                 f"<td>{e(m.suspect or '')}</td><td>{e(m.message)}</td>"
                 f"<td><details><summary>{m.count}</summary>{e(who)}</details></td></tr>")
+        parts.append("</table>")
+    missing = results.not_handed_in()
+    if missing:
+        parts.append(f'<h2>{e(t("class.not_handed_in", lang))}</h2><table>')
+        for chapter, students in missing.items():
+            parts.append(f'<tr><td>{e(chapter)}</td><td class="num">{len(students)}</td><td>{e(", ".join(students))}</td></tr>')
         parts.append("</table>")
     parts.append(f'<p class="muted">{e(t("class.footer", lang, out=str(results.out)))}</p></body></html>')
     return "\n".join(parts) + "\n"

@@ -55,6 +55,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "class.mistakes": {"en": "Common mistakes", "zh-TW": "常見錯誤"},
     "class.mistakes_intro": {"en": "Failed checks grouped by what the grader found: the check, the kind of mistake, the layer and the suspect hyperparameter.",
                              "zh-TW": "依評分器找到的原因分組的未通過檢查：檢查項目、錯誤種類、層與可疑的超參數。"},
+    "class.not_handed_in": {"en": "Not handed in (nothing, or not every file)", "zh-TW": "未繳交（全部或部分檔案）"},
     "class.no_mistakes": {"en": "No check failed.", "zh-TW": "沒有任何檢查未通過。"},
     "class.chapter_line": {"en": "{chapter}: {students} students, mean {mean:.1f}/{max_score}, median {median:g}, {full} with full marks.",
                            "zh-TW": "{chapter}：{students} 位學生，平均 {mean:.1f}/{max_score}，中位數 {median:g}，{full} 位滿分。"},
