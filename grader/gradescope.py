@@ -47,6 +47,7 @@ _RUN = """#!/usr/bin/env bash
 # /autograder/results/results.json. Written by `python -m grader gradescope {chapter} ...`.
 ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
 PYTHON="${{CNN_DOJO_PYTHON:-$ROOT/venv/bin/python}}"
+cd "$ROOT"  # python -m imports from the current folder first: never another copy of the grader
 exec "$PYTHON" -m grader gradescope-run {chapter} --root "$ROOT" --lang {lang} --timeout {timeout:g} --memory-mb {memory_mb}
 """
 
