@@ -35,3 +35,4 @@ bench: setup browser
 	$(PY) bench/bench_grader.py
 	$(PY) bench/bench_app.py
 	$(PY) bench/bench_nbgrader.py
+	$(PY) bench/bench_batch.py

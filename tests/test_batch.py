@@ -292,7 +292,6 @@ def test_a_rerun_grades_only_what_changed(classroom, local_run, tmp_path):
     shutil.copytree(local_run[0], out)
     class_copy = tmp_path / "class"
     shutil.copytree(root, class_copy)
-    assert "0 graded, " in _batch(class_copy, out, "--workers", "0").stdout  # nothing changed
     (class_copy / "flat_tanh" / "lenet.py").write_text((ROOT / "solutions" / LENET / "lenet.py").read_text())
     done = _batch(class_copy, out, "--workers", "0")
     assert f"1 graded, {2 * len(expected) - 1} already graded" in done.stdout
