@@ -38,3 +38,4 @@ bench: setup browser
 	$(PY) bench/bench_app.py
 	$(PY) bench/bench_nbgrader.py
 	$(PY) bench/bench_train.py
+	$(PY) bench/bench_batch.py

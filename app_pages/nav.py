@@ -32,4 +32,7 @@ def sections(lang: str) -> dict[str, list[st.Page]]:
             st.Page("app_pages/drill.py", title=t("page.drill", lang), icon=":material/calculate:", url_path="drill"),
             st.Page("app_pages/zoo.py", title=t("page.zoo", lang), icon=":material/bubble_chart:", url_path="zoo"),
         ],
+        t("class.nav", lang): [
+            st.Page("app_pages/class_page.py", title=t("class.page", lang), icon=":material/groups:", url_path="class"),
+        ],
     }

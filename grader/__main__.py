@@ -2,4 +2,5 @@ import sys
 
 from grader.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # the batch's worker processes import this module again (multiprocessing spawn)
+    sys.exit(main())

@@ -351,6 +351,124 @@ def _lang(text: str) -> str:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def _batch(args: argparse.Namespace) -> int:
+    from grader.batch import BatchError, BatchInterrupted, run_batch
+    from grader.exports import write_exports
+
+    lang, out = args.lang, Path(args.out)
+    chapters = None if args.chapter == "all" else [args.chapter]
+    if chapters:
+        from grader.chapters import get_chapter
+
+        try:
+            get_chapter(args.chapter)
+        except KeyError as error:
+            raise UsageError(error.args[0]) from None
+    if args.workers is not None and args.workers < 0:
+        raise UsageError("--workers must be 0 (grade in this process) or more")
+    progress = None if args.quiet else _BatchProgress(lang)
+    try:
+        result = run_batch(Path(args.dir), out, chapters, workers=args.workers, scheduler=args.scheduler, lang=lang,
+                           timeout=args.timeout, memory_mb=args.memory_mb,
+                           on_start=progress.start if progress else None,
+                           on_result=progress.advance if progress else None)
+    except BatchError as error:
+        raise UsageError(str(error)) from None
+    except KeyboardInterrupt as stop:  # BatchInterrupted once the workers were started
+        if progress:
+            progress.stop()
+        write_exports(out, gradescope=args.gradescope)
+        graded = stop.result.graded if isinstance(stop, BatchInterrupted) else 0
+        print(t("batch.interrupted", lang, graded=graded, out=out), file=sys.stderr)
+        return 130
+    finally:
+        if progress:
+            progress.stop()
+    written = write_exports(out, gradescope=args.gradescope)
+    for student, chapter, why in result.failed:
+        print(t("batch.failed", lang, student=student, chapter=chapter, why=why), file=sys.stderr)
+    if not args.quiet:
+        print(t("batch.summary", lang, seconds=result.seconds, graded=result.graded, skipped=result.skipped,
+                failed=len(result.failed)))
+        for path in written[:3]:
+            print(t("batch.wrote", lang, path=path))
+        print(t("batch.next", lang, out=out))
+    return 1 if result.failed else 0
+
+
+class _BatchProgress:
+    """The batch's progress bar on stderr (rich): counts, elapsed time and an ETA."""
+
+    def __init__(self, lang: str) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.lang = lang
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("·"),
+                            TimeElapsedColumn(), TextColumn("· ETA"), TimeRemainingColumn(),
+                            TextColumn("{task.fields[last]}"), console=Console(stderr=True), transient=False)
+        self.task = None
+
+    def start(self, todo: int, skipped: int) -> None:
+        if skipped:
+            self.bar.console.print(t("batch.skipped", self.lang, skipped=skipped))
+        self.task = self.bar.add_task(t("batch.progress", self.lang), total=todo, last="")
+        self.bar.start()
+
+    def advance(self, record: dict) -> None:
+        if self.task is not None:
+            last = f"{record['student']} {record['chapter']} {record['score']}/{record['max_score']}"
+            self.bar.update(self.task, advance=1, last=last)
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+
+def _report(args: argparse.Namespace) -> int:
+    from grader.class_report import ClassResults, render_html, render_text
+
+    out = Path(args.out)
+    results = ClassResults.load(out)
+    if not results.records:
+        raise UsageError(t("class.empty", args.lang, out=out))
+    print(render_text(results, args.lang))
+    path = out / "report.html"
+    from grader.batch import write_atomically
+
+    write_atomically(path, render_html(results, args.lang))
+    print("\n" + t("class.wrote", args.lang, path=path))
+    return 0
+
+
+def _gradescope(args: argparse.Namespace) -> int:
+    from grader.chapters import get_chapter
+    from grader.gradescope import build_bundle
+
+    try:
+        chapter = get_chapter(args.chapter)
+    except KeyError as error:
+        raise UsageError(error.args[0]) from None
+    path = build_bundle(chapter.id, Path(args.zip), lang=args.lang, timeout=args.timeout, memory_mb=args.memory_mb)
+    print(t("gradescope.wrote", args.lang, path=path))
+    return 0
+
+
+def _gradescope_run(args: argparse.Namespace) -> int:
+    from grader.gradescope import run_autograder
+
+    report = run_autograder(Path(args.root), args.chapter, lang=args.lang, timeout=args.timeout,
+                            memory_mb=args.memory_mb)
+    print(json.dumps({"score": report["score"], "tests": len(report["tests"])}))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     lang = default_lang()  # the help's language; each verb's --lang defaults to it too
 
@@ -421,6 +539,40 @@ def build_parser() -> argparse.ArgumentParser:
     course.add_argument("--grader-timeout", type=float, help=say("grader_timeout"))
     course.add_argument("--force", action="store_true", help=say("force"))
     course.set_defaults(run=_nbgrader)
+
+    batch = verbs.add_parser("batch", help=say("batch"))
+    batch.add_argument("dir", help=say("batch_dir"))
+    batch.add_argument("--chapter", required=True, help=say("batch_chapter"))
+    batch.add_argument("--out", required=True, help=say("batch_out"))
+    batch.add_argument("--workers", type=int, help=say("batch_workers"))
+    batch.add_argument("--scheduler", metavar="ADDRESS", help=say("batch_scheduler"))
+    add_lang(batch)
+    batch.add_argument("--gradescope", action="store_true", help=say("batch_gradescope"))
+    batch.add_argument("--quiet", action="store_true", help=say("batch_quiet"))
+    batch.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help=say("timeout"))
+    batch.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, help=say("memory"))
+    batch.set_defaults(run=_batch)
+
+    report = verbs.add_parser("report", help=say("report"))
+    report.add_argument("out", help=say("report_out"))
+    add_lang(report)
+    report.set_defaults(run=_report)
+
+    gradescope = verbs.add_parser("gradescope", help=say("gradescope"))
+    gradescope.add_argument("chapter", help=say("chapter"))
+    gradescope.add_argument("zip", help=say("gradescope_zip"))
+    add_lang(gradescope)
+    gradescope.add_argument("--timeout", type=float, default=60.0, help=say("gradescope_timeout"))
+    gradescope.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, help=say("memory"))
+    gradescope.set_defaults(run=_gradescope)
+
+    run = verbs.add_parser("gradescope-run", help=say("gradescope_run"))
+    run.add_argument("chapter", help=say("chapter"))
+    run.add_argument("--root", default="/autograder", help=say("gradescope_root"))
+    add_lang(run)
+    run.add_argument("--timeout", type=float, default=60.0, help=say("gradescope_timeout"))
+    run.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, help=say("memory"))
+    run.set_defaults(run=_gradescope_run)
     return parser
 
 

@@ -295,3 +295,43 @@ def test_the_networks_too_big_to_train_say_so_and_show_their_structure(app):
     at = open_chapter(at.switch_page("app_pages/overview.py").run(), "ch04_nin")
     assert [tab.label for tab in at.tabs][-2:] == ["Train", "Inside"]
     assert "DigitsGAPNet" in texts(at)
+
+
+def _class_results(out: Path) -> None:
+    """A batch's results as ``python -m grader batch`` saves them: three students, one mistake shared."""
+    from grader.batch import RESULT_FORMAT, ResultStore
+
+    def check(check_id: str, points: int, top: int, **failure) -> dict:
+        return {"id": check_id, "passed": points == top, "points": points, "max_points": top, "kind": None,
+                "layer": None, "suspect": None, "message": "ok", "hints": [], **failure}
+
+    tanh = {"kind": "activation", "layer": 1, "suspect": None,
+            "message": "LeNet5: after conv layer 1 the reference applies a ReLU; yours applies a tanh."}
+    for student, structure in (("amy", check("LeNet5.structure", 4, 4)), ("ben", check("LeNet5.structure", 0, 4, **tanh)),
+                               ("cid", check("LeNet5.structure", 0, 4, **tanh))):
+        checks = [check("worksheet.CONV1_OUTPUT", 1, 1), structure, check("LeNet5.params", 2, 2)]
+        ResultStore(out).save({"format": RESULT_FORMAT, "student": student, "chapter": "ch01_lenet", "key": "k",
+                               "grader_version": "test", "lang": "en", "score": sum(c["points"] for c in checks),
+                               "max_score": 7, "checks": checks, "files": ["lenet.py"]})
+
+
+def test_the_class_page_shows_a_batchs_scores_pass_rates_and_common_mistakes(app, tmp_path):
+    out = tmp_path / "out"
+    _class_results(out)
+    at = app.run()
+    at.switch_page("app_pages/class_page.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Class report"
+    assert "No results in OUT" in at.info[0].value  # until a folder is given
+    at.text_input(key="class.folder").input(str(out)).run()
+    assert not at.exception, at.exception
+    assert {metric.label: metric.value for metric in at.metric} == {"ch01_lenet": "4.3/7"}  # (7 + 3 + 3) / 3
+    assert len(at.get("vega_lite_chart")) == 2  # the score distribution, the pass rates
+    mistakes = at.dataframe[0].value
+    assert list(mistakes.columns[:4]) == ["students", "share", "chapter", "check"]
+    first = mistakes.iloc[0]
+    assert (first["students"], first["check"], first["kind"], first["who"]) == (2, "LeNet5.structure", "activation",
+                                                                                "ben, cid")
+    assert first["share"] == pytest.approx(2 / 3)
+    at.radio(key="lang").set_value("zh-TW").run()
+    assert at.title[0].value == "全班報告" and "常見錯誤" in [s.value for s in at.subheader]
