@@ -329,8 +329,8 @@ def _adaptive_hparams(b: Bound, output: torch.Tensor) -> tuple[dict[str, Any], i
 
 
 def _cat_output(b: Bound) -> torch.Tensor | None:
-    """Measured: torch's meta kernel for cat is written in Python and takes about 60 us a call (0.5 ms
-    before warm-up), 9 calls in GoogLeNet; the sizes of plain same-rank tensors add up along ``dim``."""
+    """The sizes of plain same-rank tensors add up along ``dim``. Measured: torch's meta kernel for cat is
+    written in Python, about 0.1 ms a call; GoogLeNet's 9 cats took 1.1 ms of its 5 ms trace with it."""
     tensors, dim = b["tensors"], b["dim"]
     if type(dim) is not int or type(tensors) not in (list, tuple) or not tensors or not _plain_meta(*tensors):
         return None
@@ -428,7 +428,7 @@ def _plain_lookup(kind: type) -> bool:
 
 def _lookup(module: nn.Module, name: str) -> Any:
     """``getattr(module, name, None)`` for a _plain_lookup class, without the AttributeError that
-    nn.Module.__getattr__ raises for a missing name (0.05 ms per VGG16 trace)."""
+    nn.Module.__getattr__ raises for a missing name (about 0.05 ms of a VGG16 trace, measured)."""
     state = module.__dict__
     for place in (state, state.get("_parameters", ()), state.get("_buffers", ()), state.get("_modules", ())):
         if name in place:
@@ -626,7 +626,7 @@ _MODULE_SETATTR = nn.Module.__setattr__
 def _set_training(flags: Iterable[tuple[nn.Module, bool]]) -> None:
     """``module.training = flag`` for each pair. For a bool nn.Module.__setattr__ ends in object.__setattr__
     after checks that only matter when "training" names a parameter, buffer or submodule; writing it
-    directly saves 0.1 ms per VGG16 trace (84 writes)."""
+    directly saves about 0.08 ms of a VGG16 trace (84 writes, measured)."""
     for module, flag in flags:
         state = module.__dict__
         if type(module).__setattr__ is _MODULE_SETATTR and not (
