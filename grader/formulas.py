@@ -7,11 +7,14 @@ torchvision's published figures do (VGG16: 15.47 G). FLOPs = 2 x MACs. Every tab
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Sequence
 
 __all__ = [
     "conv_output_size",
     "pool_output_size",
+    "conv2d_output_shape",
+    "pool2d_output_shape",
     "conv_params",
     "linear_params",
     "conv_macs",
@@ -25,17 +28,21 @@ IntOrPair = int | Sequence[int]
 
 
 def pair(value: IntOrPair, name: str = "value") -> tuple[int, int]:
-    """(h, w) from an int or a pair, as torch's layers accept either."""
+    """(h, w) from an int or a pair (or one-item sequence) of ints, as torch's layers accept them. Like
+    torch it refuses floats and bools; a ValueError names the parameter."""
     if type(value) is int:
         return (value, value)
-    if isinstance(value, int):
-        return (int(value), int(value))
-    items = tuple(int(v) for v in value)
+    items = tuple(value) if isinstance(value, (tuple, list)) else (value,)
     if len(items) == 1:
-        return (items[0], items[0])
+        items = items * 2
     if len(items) != 2:
         raise ValueError(f"{name} must be an int or a pair of ints, got {value!r}")
-    return items  # type: ignore[return-value]
+    h, w = items
+    if type(h) is not int or type(w) is not int:  # numpy ints pass, as torch takes them
+        if isinstance(h, bool) or isinstance(w, bool) or not (hasattr(h, "__index__") and hasattr(w, "__index__")):
+            raise ValueError(f"{name} must be an int or a pair of ints, got {value!r}")
+        h, w = operator.index(h), operator.index(w)
+    return (h, w)
 
 
 def _check_int(name: str, value: int, minimum: int) -> None:
@@ -93,6 +100,25 @@ def pool_output_size(
             "the output would be smaller than 1"
         )
     return out
+
+
+def conv2d_output_shape(
+    size: IntOrPair, kernel_size: IntOrPair, stride: IntOrPair = 1, padding: IntOrPair = 0, dilation: IntOrPair = 1
+) -> tuple[int, int]:
+    """(H_out, W_out) of a 2-D convolution: conv_output_size on each side, every argument an int or a pair."""
+    (h, w), (kh, kw) = pair(size, "size"), pair(kernel_size, "kernel_size")
+    (sh, sw), (ph, pw), (dh, dw) = pair(stride, "stride"), pair(padding, "padding"), pair(dilation, "dilation")
+    return conv_output_size(h, kh, sh, ph, dh), conv_output_size(w, kw, sw, pw, dw)
+
+
+def pool2d_output_shape(size: IntOrPair, kernel_size: IntOrPair, stride: IntOrPair | None = None,
+                        padding: IntOrPair = 0, dilation: IntOrPair = 1, ceil_mode: bool = False) -> tuple[int, int]:
+    """(H_out, W_out) of 2-D max or average pooling: pool_output_size on each side, every argument an int
+    or a pair (stride defaults to kernel_size)."""
+    (h, w), (kh, kw) = pair(size, "size"), pair(kernel_size, "kernel_size")
+    (sh, sw) = (kh, kw) if stride is None else pair(stride, "stride")
+    (ph, pw), (dh, dw) = pair(padding, "padding"), pair(dilation, "dilation")
+    return pool_output_size(h, kh, sh, ph, dh, ceil_mode), pool_output_size(w, kw, sw, pw, dw, ceil_mode)
 
 
 def conv_params(

@@ -128,3 +128,50 @@ def test_the_seeds_worked_numbers():
 def test_invalid_settings_name_the_parameter(call, parameter):
     with pytest.raises(ValueError, match=parameter):
         call()
+
+
+def _torch_2d(call, h, w, *weight_shape):
+    """The (H, W) torch's own kernel gives on the meta device, or None where torch refuses."""
+    x = torch.empty(1, 1, h, w, device="meta")
+    try:
+        out = call(x, torch.empty(1, 1, *weight_shape, device="meta")) if weight_shape else call(x)
+    except RuntimeError:
+        return None
+    return tuple(out.shape[-2:])
+
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.tuples(sizes, sizes), st.tuples(kernels, kernels), st.tuples(strides, strides),
+       st.tuples(paddings, paddings), st.tuples(dilations, dilations))
+def test_conv2d_output_shape_equals_torch(size, kernel, stride, padding, dilation):
+    expected = _torch_2d(lambda x, w: nn.functional.conv2d(x, w, None, stride, padding, dilation), *size, *kernel)
+    if expected is None:
+        with pytest.raises(ValueError, match="kernel_size"):
+            f.conv2d_output_shape(size, kernel, stride, padding, dilation)
+    else:
+        assert f.conv2d_output_shape(size, kernel, stride, padding, dilation) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.tuples(sizes, sizes), st.tuples(kernels, kernels), st.one_of(st.none(), st.tuples(strides, strides)),
+       st.tuples(paddings, paddings), st.tuples(dilations, dilations), st.booleans())
+def test_pool2d_output_shape_equals_torch(size, kernel, stride, padding, dilation, ceil_mode):
+    pool = nn.MaxPool2d(kernel, stride, padding, dilation, ceil_mode=ceil_mode)
+    expected = _torch_2d(pool, *size)
+    if expected is None or min(expected) < 1:
+        with pytest.raises(ValueError, match="kernel_size|padding"):
+            f.pool2d_output_shape(size, kernel, stride, padding, dilation, ceil_mode)
+    else:
+        assert f.pool2d_output_shape(size, kernel, stride, padding, dilation, ceil_mode) == expected
+
+
+def test_pair_takes_what_torch_takes_and_refuses_the_rest():
+    import numpy as np
+
+    assert f.pair(3) == (3, 3) and f.pair((2, 3)) == (2, 3) and f.pair([4]) == (4, 4)
+    assert f.pair(torch.Size([5, 6])) == (5, 6)
+    assert f.pair(np.int64(2)) == (2, 2) and f.pair((np.int64(2), 3)) == (2, 3)
+    for bad in (True, 2.0, (2.0, 2.0), (True, 1), (1, 2, 3), (), "same", None):
+        with pytest.raises(ValueError, match="stride"):
+            f.pair(bad, "stride")

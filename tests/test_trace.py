@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -284,3 +285,156 @@ def test_cli_usage_errors_exit_2_with_a_message(args, message):
     assert done.returncode == 2
     assert message in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# -- one rule per operation: unusual spellings, other devices, models that override nn.Module's machinery --
+class Call(nn.Module):
+    """forward is ``how(self, x)``; ``layers`` are registered so their parameters are the model's."""
+
+    def __init__(self, how, *layers):
+        super().__init__()
+        self.how = how
+        self.layers = nn.ModuleList(layers)
+
+    def forward(self, x):
+        return self.how(self, x)
+
+
+def conv3():
+    return nn.Conv2d(3, 4, 3)
+
+
+SPELLINGS = {
+    "conv2d keywords": (lambda: Call(lambda s, x: F.conv2d(x, s.layers[0].weight, bias=s.layers[0].bias, stride=2,
+                                                           padding=1), conv3()), (3, 9, 9)),
+    "conv2d list and 1-tuple": (lambda: Call(lambda s, x: F.conv2d(x, s.layers[0].weight, None, [2, 1], (1,)),
+                                             conv3()), (3, 9, 9)),
+    "conv2d same": (lambda: nn.Conv2d(3, 4, 3, padding="same", dilation=2), (3, 9, 9)),
+    "conv2d valid": (lambda: nn.Conv2d(3, 4, (3, 2), padding="valid"), (3, 9, 9)),
+    "conv2d groups, dilation": (lambda: nn.Conv2d(4, 8, 3, stride=(2, 1), dilation=2, groups=2), (4, 19, 9)),
+    "conv2d circular": (lambda: nn.Conv2d(3, 4, 3, padding=1, padding_mode="circular"), (3, 9, 9)),
+    "conv2d numpy stride": (lambda: Call(lambda s, x: F.conv2d(x, s.layers[0].weight, None, np.int64(2)), conv3()),
+                            (3, 9, 9)),
+    "conv2d float stride": (lambda: Call(lambda s, x: F.conv2d(x, s.layers[0].weight, None, (2.0, 2.0)), conv3()),
+                            (3, 9, 9)),
+    "conv2d bool stride": (lambda: Call(lambda s, x: F.conv2d(x, s.layers[0].weight, None, True), conv3()), (3, 9, 9)),
+    "conv2d kernel too big": (lambda: nn.Conv2d(3, 4, 5), (3, 3, 3)),
+    "conv2d channels": (lambda: conv3(), (2, 9, 9)),
+    "conv2d unbatched": (lambda: Call(lambda s, x: s.layers[0](x[0]), conv3()), (3, 9, 9)),
+    "conv2d double input": (lambda: Call(lambda s, x: s.layers[0](x.double()), conv3()), (3, 9, 9)),
+    "linear keywords": (lambda: Call(lambda s, x: F.linear(x, weight=s.layers[0].weight), nn.Linear(5, 3)), (5,)),
+    "linear 3-d": (lambda: nn.Linear(5, 3, bias=False), (7, 5)),
+    "linear features": (lambda: nn.Linear(5, 3), (6,)),
+    "linear float64": (lambda: nn.Linear(5, 4).double(), (5,)),
+    "max_pool2d keywords": (lambda: Call(lambda s, x: F.max_pool2d(x, kernel_size=3, stride=2, padding=1)), (3, 9, 9)),
+    "max_pool2d ceil, dilation": (lambda: nn.MaxPool2d(3, 2, 1, dilation=2, ceil_mode=True), (3, 10, 10)),
+    "max_pool2d indices": (lambda: nn.MaxPool2d(2, return_indices=True), (3, 10, 10)),
+    "torch.max_pool2d": (lambda: Call(lambda s, x: torch.max_pool2d(x, [3], [], 1)), (3, 10, 10)),
+    "max_pool2d 1-tuple": (lambda: Call(lambda s, x: F.max_pool2d(x, (2,))), (3, 10, 10)),
+    "max_pool2d padding": (lambda: nn.MaxPool2d(2, padding=2), (3, 10, 10)),
+    "max_pool2d too big": (lambda: nn.MaxPool2d(5), (3, 3, 3)),
+    "avg_pool2d": (lambda: nn.AvgPool2d(3, 2, 1, ceil_mode=True, count_include_pad=False), (3, 10, 10)),
+    "avg_pool2d divisor": (lambda: nn.AvgPool2d(2, divisor_override=3), (3, 10, 10)),
+    "adaptive (6, 7)": (lambda: nn.AdaptiveAvgPool2d((6, 7)), (3, 10, 10)),
+    "adaptive (None, 7)": (lambda: nn.AdaptiveAvgPool2d((None, 7)), (3, 10, 10)),
+    "adaptive [4]": (lambda: Call(lambda s, x: F.adaptive_avg_pool2d(x, [4])), (3, 10, 10)),
+    "adaptive max": (lambda: nn.AdaptiveMaxPool2d(2), (3, 10, 10)),
+    "cat default dim": (lambda: Call(lambda s, x: torch.cat([x, x])), (3, 10, 10)),
+    "concatenate axis": (lambda: Call(lambda s, x: torch.concatenate([x, x], axis=1)), (3, 10, 10)),
+    "cat channels_last": (lambda: Call(lambda s, x: torch.cat([x.contiguous(memory_format=torch.channels_last), x], 1)
+                                       .view(x.size(0), -1)), (3, 10, 10)),
+    "cat sizes": (lambda: Call(lambda s, x: torch.cat([x, x[:, :, :5]], 1)), (3, 10, 10)),
+    "softmax": (lambda: Call(lambda s, x: torch.softmax(x, 1, torch.float32)), (5,)),
+    "dropout train keyword": (lambda: Call(lambda s, x: torch.dropout(x, 0.2, train=False)), (5,)),
+    "mean keepdim": (lambda: Call(lambda s, x: x.mean(dim=[-1, -2], keepdim=True)), (3, 10, 10)),
+    "lazy linear": (lambda: nn.Sequential(nn.LazyLinear(4)), (5,)),
+}
+
+
+@pytest.mark.parametrize("spelling", list(SPELLINGS))
+def test_unusual_spellings_trace_as_torchs_own_kernels_do(spelling):
+    """fast=False runs torch's kernel for every op and checks each formula-made output against it."""
+    build, shape = SPELLINGS[spelling]
+    outcomes = []
+    for fast in (True, False):
+        try:
+            outcomes.append(trace(meta(build), shape, fast=fast))
+        except Exception as error:  # torch's own error, the same either way
+            outcomes.append((type(error), str(error), getattr(error, "partial_rows", None)))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_rows_of_unusual_spellings():
+    rows = {name: trace(meta(SPELLINGS[name][0]), SPELLINGS[name][1]).rows for name in
+            ("cat default dim", "concatenate axis", "adaptive (None, 7)", "conv2d same", "lazy linear")}
+    assert rows["cat default dim"][0].hparams == {"dim": 0}  # torch's default, written out
+    assert rows["concatenate axis"][0].hparams == {"dim": 1} and rows["concatenate axis"][0].output_shape == (6, 10, 10)
+    assert rows["adaptive (None, 7)"][0].output_shape == (3, 10, 7)
+    assert rows["adaptive (None, 7)"][0].hparams == {"output_size": (None, 7)}
+    assert rows["conv2d same"][0].hparams["padding"] == 2 and rows["conv2d same"][0].output_shape == (4, 9, 9)
+    assert (rows["lazy linear"][0].params, rows["lazy linear"][0].output_shape) == (24, (4,))
+
+
+def test_an_error_mid_forward_is_torchs_with_the_rows_before_it():
+    bad = meta(lambda: nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(8, 8, 5)))
+    with pytest.raises(RuntimeError, match="Kernel size can't be greater than actual input size") as caught:
+        trace(bad, (3, 8, 8))
+    assert [row.op for row in caught.value.partial_rows] == ["conv2d", "relu", "max_pool2d"]
+
+
+class OwnParameters(nn.Module):
+    """parameters() overridden: the model says which parameters it has."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc, self.unused = nn.Linear(5, 3), nn.Linear(2, 2)
+
+    def parameters(self, recurse=True):
+        return iter([self.fc.weight])
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+class OwnLookups(nn.Module):
+    """__getattr__, __setattr__, named_modules and a weight property of its own."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc, self.drop = nn.Linear(5, 3), nn.Dropout(0.5)
+        self.sets = 0
+
+    def __getattr__(self, name):
+        return super().__getattr__(name)
+
+    def __setattr__(self, name, value):
+        if name == "training":
+            object.__setattr__(self, "sets", self.__dict__.get("sets", 0) + 1)
+        super().__setattr__(name, value)
+
+    def named_modules(self, *args, **kwargs):
+        yield from super().named_modules(*args, **kwargs)
+
+    @property
+    def weight(self):
+        return self.fc.weight
+
+    def forward(self, x):
+        object.__setattr__(self, "seen_training", self.training)
+        return self.drop(self.fc(x))
+
+
+def test_models_that_override_nn_modules_machinery():
+    own = trace(OwnParameters(), (5,))
+    assert (own.total_params, [r.params for r in own.rows]) == (15, [18])
+    model = OwnLookups()
+    result = trace(model, (5,))
+    assert [r.op for r in result.rows] == ["linear", "dropout"] and model.seen_training is False  # in eval mode
+    assert model.training and model.drop.training and model.sets == 2  # set to eval and back, its own way
+    assert result.torchsummary() == run_torchsummary(OwnLookups(), (5,))  # the weight property counts, as there
+
+
+def test_trace_of_a_cpu_model_matches_the_meta_trace():
+    torch.manual_seed(0)
+    cpu = trace(solutions.get_model("LeNet5"), (1, 32, 32))
+    assert cpu == trace(solutions.get_model("LeNet5", device="meta"), (1, 32, 32))
