@@ -599,6 +599,8 @@ def load_finding(error: ErrorInfo, path: str, name: str, lang: str, memory_mb: i
         message = t("load.no_forward", lang, name=name, path=path)
     elif kind == "memory":
         message = t("run.memory", lang, limit=memory_mb)
+    elif kind == "internal":
+        message = t("load.internal", lang, name=name, exc_type=error.exc_type, detail=error.detail)
     else:
         stage = t(f"stage.{error.stage or 'forward'}", lang)
         message = t("load.error", lang, place=_place(error, path, lang), stage=stage, exc_type=error.exc_type or "Error",

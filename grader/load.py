@@ -48,10 +48,31 @@ def _kind(error: BaseException) -> str:
     return "error"
 
 
+_GRADER = Path(__file__).resolve().parent
+# where the grader calls torch (or a learner's method) for the learner: an exception raised in these frames is
+# torch's answer to the learner's call, not a failure of the grader
+_CALLS_FOR_THE_LEARNER = {"_run", "__torch_function__"}
+
+
+def _internal(error: BaseException) -> str | None:
+    """Where in the grader's own code ``error`` was raised ("grader/trace.py:212"), when it was: a bug in
+    cnn-dojo, never reported as an error in the learner's file."""
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames or isinstance(error, (MemoryError, RecursionError)):
+        return None
+    last = frames[-1]
+    file = Path(last.filename).resolve()
+    if file.parent != _GRADER or last.name in _CALLS_FOR_THE_LEARNER:
+        return None
+    return f"grader/{file.name}:{last.lineno}"
+
+
 def error_info(error: BaseException, path: str, stage: str, kind: str | None = None) -> ErrorInfo:
     """What the parent needs to explain ``error``, raised by the learner's code at ``stage``."""
     line, text = _learner_frame(error, path)
     detail = (str(error).strip() or type(error).__name__)[:2000]
+    if kind is None and (where := _internal(error)) is not None:
+        return ErrorInfo("internal", type(error).__name__, f"{detail} ({where})", line, text, stage)
     if kind is None:
         kind = _kind(error)
         if kind == "error" and stage == "import":

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["OpRow", "WEIGHT_OPS", "BATCH", "ErrorInfo", "TraceResult", "NumClassesResult", "StructureProbe",
+__all__ = ["OpRow", "Rows", "WEIGHT_OPS", "BATCH", "ErrorInfo", "TraceResult", "NumClassesResult", "StructureProbe",
            "FunctionResult", "FormulaResult", "ChapterProbe", "WorksheetProbe"]
 
 WEIGHT_OPS = ("conv2d", "linear")  # the "weight layers" counted as a network's depth
@@ -54,6 +54,25 @@ class OpRow:
             module_type=data.get("module_type", ""), layer=data.get("layer"),
             param_names=tuple(data.get("param_names", ())), inputs=tuple(data.get("inputs", ())),
         )
+
+
+class Rows:
+    """What a traced model's rows add up to (a Trace, a cached Reference)."""
+
+    rows: Any
+
+    @property
+    def total_macs(self) -> int:
+        return sum(row.macs for row in self.rows)
+
+    @property
+    def weight_rows(self) -> list[OpRow]:
+        return [row for row in self.rows if row.layer is not None]
+
+    @property
+    def depth(self) -> int:
+        """Number of weight layers (conv + fc), the way the papers count "16" in VGG16."""
+        return len(self.weight_rows)
 
 
 @dataclass(frozen=True)

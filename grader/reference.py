@@ -22,7 +22,7 @@ from functools import cached_property
 from pathlib import Path
 
 from grader.chapters import CHAPTERS, ModelSpec
-from grader.protocol import OpRow
+from grader.protocol import OpRow, Rows
 
 __all__ = ["Reference", "for_spec", "for_model", "cache_dir", "spec_key"]
 
@@ -31,21 +31,13 @@ _SOURCES = ("trace.py", "protocol.py", "formulas.py", "probe.py")  # what a trac
 
 
 @dataclass(frozen=True)
-class Reference:
+class Reference(Rows):
     """One reference model's trace: its rows (shapes, hyperparameters, parameters, MACs), totals, output."""
 
     name: str
     rows: tuple[OpRow, ...]
     total_params: int
     output_shape: tuple[int, ...]
-
-    @property
-    def total_macs(self) -> int:
-        return sum(row.macs for row in self.rows)
-
-    @property
-    def weight_rows(self) -> list[OpRow]:
-        return [row for row in self.rows if row.layer is not None]
 
 
 def cache_dir() -> Path:

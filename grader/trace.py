@@ -25,7 +25,7 @@ from torch import nn
 from torch.overrides import TorchFunctionMode
 
 from grader.formulas import conv2d_output_shape, conv_macs, linear_macs, pair, pool2d_output_shape
-from grader.protocol import WEIGHT_OPS, OpRow
+from grader.protocol import WEIGHT_OPS, OpRow, Rows
 
 __all__ = ["OpRow", "ModuleRow", "Trace", "trace", "WEIGHT_OPS"]
 
@@ -62,7 +62,9 @@ class ModuleRow:
 
 
 @dataclass
-class Trace:
+class Trace(Rows):
+    """A traced model: its op rows (with totals, weight rows and depth from Rows), torchsummary's module rows."""
+
     model: str
     input_shape: tuple[int, ...]
     rows: list[OpRow]
@@ -70,19 +72,6 @@ class Trace:
     total_params: int
     trainable_params: int
     output_shape: tuple[int, ...]
-
-    @property
-    def total_macs(self) -> int:
-        return sum(row.macs for row in self.rows)
-
-    @property
-    def weight_rows(self) -> list[OpRow]:
-        return [row for row in self.rows if row.layer is not None]
-
-    @property
-    def depth(self) -> int:
-        """Number of weight layers (conv + fc), the way the papers count "16" in VGG16."""
-        return len(self.weight_rows)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -365,6 +354,11 @@ def _strides_like_channels_last(shape: tuple[int, ...], strides: tuple[int, ...]
     return True
 
 
+def _same_output(b: Bound) -> torch.Tensor | None:
+    """Measured: torch's meta relu goes through torch._refs, whose first call imports torch._dynamo (1.25 s)."""
+    return None if b.get("inplace") or not _plain_meta(b["input"]) else torch.empty_like(b["input"])
+
+
 def _dim_hparams(b: Bound, output: torch.Tensor) -> tuple[dict[str, Any], int]:
     return {"dim": None if b["dim"] is None else int(b["dim"])}, 0
 
@@ -401,6 +395,7 @@ _RULES: dict[str, _Rule] = {
     "softmax": _SOFTMAX,
     "log_softmax": _SOFTMAX,
     "mean": _rule("input, dim=None, keepdim=False, dtype=None"),  # x.mean((2, 3)) is a pooling row
+    **dict.fromkeys(("relu", "relu6", "sigmoid", "tanh", "silu", "hardswish"), _rule("input, inplace=False", _same_output)),
     **dict.fromkeys(("dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout"),
                     _DROPOUT),
 }
@@ -564,8 +559,9 @@ class _Recorder(TorchFunctionMode):
         linear's takes about 0.3 ms), else torch's own kernel. Without ``fast`` the kernel always runs
         and the formulas' output is checked against it."""
         made = None
+        in_place = getattr(func, "__name__", "").endswith("_") and not func.__name__.endswith("__")  # relu_: its input
         # the formulas make a tensor without autograd history: only under no_grad, as trace() runs the model
-        if bound is not None and rule.output is not None and not torch.is_grad_enabled():
+        if bound is not None and rule.output is not None and not torch.is_grad_enabled() and not in_place:
             try:
                 made = rule.output(bound)
             except ValueError:  # the formulas refuse the call: torch's kernel raises its own error

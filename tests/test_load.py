@@ -65,3 +65,21 @@ def test_error_kinds_tell_a_stub_from_a_missing_forward(tmp_path: Path) -> None:
     assert error_info(ImportError("no module named my_layers"), str(path), "import").kind == "import"
     plain = error_info(RuntimeError("shapes cannot be multiplied"), str(path), "forward")
     assert (plain.kind, plain.exc_type, plain.detail, plain.line) == ("error", "RuntimeError", "shapes cannot be multiplied", None)
+
+
+def test_the_graders_own_failure_is_never_blamed_on_the_learners_file(tmp_path: Path) -> None:
+    """An exception raised in the grader's own code is "internal" (a bug to fix, said as such); torch's error
+    for the learner's call, raised where the tracer runs torch's kernel, is the learner's."""
+    import torch
+    from torch import nn
+
+    from grader import formulas
+    from grader.trace import trace
+
+    ours = _raised(lambda: formulas.conv_output_size(0, 3))
+    info = error_info(ours, str(tmp_path / "mine.py"), "forward")
+    assert info.kind == "internal" and "grader/formulas.py:" in info.detail
+    with torch.device("meta"):
+        model = nn.Sequential(nn.Conv2d(3, 8, 3), nn.Flatten(), nn.Linear(10, 2))
+    theirs = _raised(lambda: trace(model, (3, 8, 8)))
+    assert error_info(theirs, str(tmp_path / "mine.py"), "forward").kind == "error"

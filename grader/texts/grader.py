@@ -58,6 +58,8 @@ TEXTS: dict[str, dict[str, str]] = {
                              "zh-TW": "{name} 還沒開始寫：請把 {place} 的 `raise NotImplementedError` 換成你的程式碼。"},
     "load.no_forward": {"en": "{path}: {name} has no forward method, so nn.Module cannot run it. Check the spelling (`def forward(self, x):`) and that forward is indented at the class's level, not inside __init__.",
                         "zh-TW": "{path}：{name} 沒有 forward 方法，nn.Module 無法執行它。請檢查拼字（`def forward(self, x):`），並確認 forward 的縮排與 __init__ 對齊，而不是寫在 __init__ 裡面。"},
+    "load.internal": {"en": "cnn-dojo itself failed while grading {name}: {exc_type}: {detail}. This is a bug in cnn-dojo, not a mistake in your code: please report it.",
+                      "zh-TW": "cnn-dojo 本身在評分 {name} 時出錯：{exc_type}：{detail}。這是 cnn-dojo 的錯誤，不是你的程式碼寫錯了：請回報這個問題。"},
     "load.error": {"en": "{place}: {stage} raised {exc_type}: {detail}",
                    "zh-TW": "{place}：{stage}時發生 {exc_type}：{detail}"},
     "stage.build": {"en": "building the model", "zh-TW": "建立模型"},
