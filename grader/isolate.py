@@ -31,6 +31,7 @@ DEFAULT_TIMEOUT = 20.0  # seconds
 DEFAULT_MEMORY_MB = 2048  # added to the forkserver's own address space (every reference grades in 1 GB)
 OUTPUT_CAP_BYTES = 1 << 20  # what the learner's print() calls may write; the rest is dropped
 FILE_CAP_BYTES = 8 << 20  # backstop for output written below Python (C extensions), and for files
+CPU_CAP_SECONDS = 1800  # backstop: nothing the grader runs needs 30 CPU minutes (its time limits come far sooner)
 _PRELOAD = ["torch", "grader.probe", "grader.preload"]
 
 _context: multiprocessing.context.ForkServerContext | None = None
@@ -172,6 +173,10 @@ def _child(target: Callable[..., Any] | str, args: tuple[Any, ...], conn: Any, o
     os.close(null)
     sys.stdout = sys.stderr = _CappedWriter(1, OUTPUT_CAP_BYTES)
     resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_CAP_BYTES, FILE_CAP_BYTES))
+    # Backstops for a parent that dies without stopping us (a batch worker killed with -9): the child dies
+    # with the forkserver (which exits with its parent), and its CPU time is bounded anyway.
+    _die_with_parent()
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_CAP_SECONDS, CPU_CAP_SECONDS + 5))
     if memory_mb > 0:
         limit = _vm_size_bytes() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -192,6 +197,16 @@ def _child(target: Callable[..., Any] | str, args: tuple[Any, ...], conn: Any, o
     conn.close()
     sys.stdout.flush()
     os._exit(0)  # skip atexit handlers the learner's code may have registered
+
+
+def _die_with_parent() -> None:
+    """prctl(PR_SET_PDEATHSIG, SIGKILL) on Linux; nothing elsewhere."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _tail(path: str, limit: int = 4000) -> str:
@@ -252,7 +267,8 @@ def run_isolated(
         timed_out = answer is None and time.monotonic() >= deadline
         if process.is_alive():
             process.join(1.0 if answer is not None else 0)
-        if process.is_alive():
+        killed = process.is_alive()
+        if killed:
             process.kill()
         process.join(5)
         seconds = time.monotonic() - start
@@ -269,6 +285,9 @@ def run_isolated(
         return Outcome("timeout", output=output, seconds=seconds, stages=stages)
     memory_words = ("MemoryError", "bad_alloc", "can't allocate memory", "Cannot allocate memory")
     if any(word in output for word in memory_words):
+        return Outcome("memory", exit_code=code, output=output, seconds=seconds, stages=stages)
+    if code == -signal.SIGKILL and not killed:
+        # a SIGKILL the grader did not send: the kernel's out-of-memory killer (a container's memory limit)
         return Outcome("memory", exit_code=code, output=output, seconds=seconds, stages=stages)
     if code is not None and code < 0:
         return Outcome("crash", signal=-code, output=output, seconds=seconds, stages=stages)

@@ -83,7 +83,7 @@ def test_watch_regrades_on_save_and_stops_cleanly_on_ctrl_c(course):
         shutil.copy(ROOT / "solutions/ch01_lenet/lenet.py", root / "exercises/ch01_lenet/lenet.py")
         assert "ch01_lenet: 10/17" in read_until("ch01_lenet: 10/17")
         os.killpg(process.pid, signal.SIGINT)
-        assert process.wait(timeout=30) == 0
+        assert process.wait(timeout=60) == 0  # a grading in flight on a loaded 2-core machine finishes first
         assert "stopped watching" in read_until("stopped watching", 10)
     finally:
         if process.poll() is None:
