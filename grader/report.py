@@ -9,6 +9,7 @@ from typing import Any
 
 from grader.compare import Step, weight_depth
 from grader.protocol import OpRow
+from grader.scoring import tidy
 from grader.text import t
 
 __all__ = ["Check", "Report", "ModelView", "KINDS"]
@@ -24,8 +25,8 @@ KINDS = (
 class Check:
     id: str  # e.g. "VGG16.structure"
     passed: bool
-    points: int
-    max_points: int
+    points: float  # partial credit: grader.scoring
+    max_points: float
     kind: str | None = None  # why it failed; one of KINDS
     layer: int | None = None  # 1-based weight layer (conv/linear in execution order) of the first divergence
     suspect: str | None = None  # the hyperparameter to look at
@@ -34,6 +35,7 @@ class Check:
     model: str | None = None
     line: int | None = None  # in the learner's file, when known
     variant: str | None = None  # a well-known variant recognised in the learner's model
+    matched: float = 0.0  # the share of the reference this check found matching (grader.scoring turns it into points)
 
     def explain(self, lang: str, levels: int, *, prefix: str = "", of_total: bool = False) -> str:
         """The check as the learner reads it: its message, then its hints up to level ``levels`` ("hint 2:",
@@ -101,12 +103,12 @@ class Report:
     output: str = ""  # the tail of what the learner's code printed
 
     @property
-    def score(self) -> int:
-        return sum(check.points for check in self.checks)
+    def score(self) -> float:
+        return tidy(sum(check.points for check in self.checks))
 
     @property
-    def max_score(self) -> int:
-        return sum(check.max_points for check in self.checks)
+    def max_score(self) -> float:
+        return tidy(sum(check.max_points for check in self.checks))
 
     @property
     def passed(self) -> bool:

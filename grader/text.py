@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from grader.texts import app, course, drill
+from grader.texts import app, course, drill, fair
 from grader.texts import grader as grader_texts
 
 __all__ = ["LANGS", "LANG_NAMES", "TEXTS", "Bilingual", "t", "normalize_lang", "default_lang", "op_label", "a_label", "width", "pad"]
@@ -37,7 +37,7 @@ def _merge(*tables: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 TEXTS: dict[str, dict[str, str]] = _merge(
     grader_texts.OPS, grader_texts.TEXTS, app.TEXTS, course.TEXTS,
-    drill.TEXTS,
+    drill.TEXTS, fair.TEXTS,
 )
 
 
