@@ -28,6 +28,7 @@ from nbformat.notebooknode import NotebookNode
 
 from grader.chapters import CHAPTERS, FORMULA_FUNCTIONS, ROOT, Chapter, get_chapter
 from grader.isolate import DEFAULT_MEMORY_MB
+from grader.notes import split_answers
 from grader.scoring import CONFIG_NAME, DEFAULT, Scoring, load_scoring
 from grader.scoring import config_text as scoring_text
 from grader.text import normalize_lang, t
@@ -117,13 +118,15 @@ def _cell_id(text: str) -> str:
 
 
 def _notes(chapter: Chapter, lang: str, root: Path) -> list[NotebookNode]:
-    """The README's section in ``lang``, one markdown cell per ``###`` section, headings one level up."""
+    """The README's section in ``lang``, one markdown cell per ``###`` section, headings one level up; without
+    the answers block (grader.notes)."""
     readme = (root / "exercises" / chapter.id / "README.md").read_text()
     lines = readme.splitlines()
     start = lines.index(_SECTION[lang]) + 1
     end = next((i for i in range(start, len(lines)) if lines[i].startswith("## ")), len(lines))
+    notes, _ = split_answers(lines[start:end])  # a graded notebook holds no answer, not even collapsed
     sections: list[list[str]] = []
-    for line in lines[start:end]:
+    for line in notes:
         if line.startswith("### "):
             sections.append([])
         if sections:

@@ -65,6 +65,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "This cell is not one of the chapter's checks.",
         "zh-TW": "這個儲存格不是本章的檢查。",
     },
+    # -- the notes' answers, after the worksheet (the app) ------------------------------------------------
+    "sheet.answers": {
+        "en": "Check your worksheet: the notes' shapes and counts for this chapter (open it once you have filled it in)",
+        "zh-TW": "核對工作單：本章筆記中的形狀與數量（填完之後再打開）",
+    },
     # -- the student edition ---------------------------------------------------------------------------
     "edition.no_reference": {
         "en": "{what} is not available in the student edition: it has no reference source.",
