@@ -49,7 +49,11 @@ def _summary(args: argparse.Namespace) -> int:
         label = f"{path}::{class_name}"
     else:
         import solutions
+        from grader.reference import in_edition
 
+        if in_edition():
+            raise UsageError(t("edition.no_reference", default_lang(), what=f"summary {name}") +
+                             " (summary path/to/file.py::ClassName --input C,H,W works on your own model)")
         try:
             info = solutions.get_model_info(name)
         except KeyError as error:
@@ -177,7 +181,28 @@ def _watch(args: argparse.Namespace) -> int:
         return 0
 
 
+def _not_in_edition(what: str) -> None:
+    from grader.reference import in_edition
+
+    if in_edition():
+        raise UsageError(t("edition.no_reference", default_lang(), what=what))
+
+
+def _student_edition(args: argparse.Namespace) -> int:
+    _not_in_edition("student-edition")
+    from grader.edition import build_student_edition
+
+    try:
+        out = build_student_edition(args.out, force=args.force)
+    except (FileExistsError, RuntimeError) as error:
+        raise UsageError(str(error)) from None
+    print(f"wrote {out}: the grader, its reference pack, the exercises and the app; no reference source")
+    print(f"next: give learners that folder (pip install -e {out}), or `pip install {out}` for a course's notebooks")
+    return 0
+
+
 def _nbgrader(args: argparse.Namespace) -> int:
+    _not_in_edition("nbgrader")
     from grader.nbgrader_course import build_course
 
     limits = {}  # the generator's defaults unless given
@@ -250,6 +275,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="seconds the learner's code may run per grading (default 20)")
     course.add_argument("--force", action="store_true", help="overwrite files this command did not write")
     course.set_defaults(run=_nbgrader)
+
+    edition = verbs.add_parser("student-edition", help="write cnn-dojo for learners without the solutions (a reference pack instead)")
+    edition.add_argument("out", help="a new folder, e.g. cnn-dojo-student/")
+    edition.add_argument("--force", action="store_true", help="replace the folder if it is not empty")
+    edition.set_defaults(run=_student_edition)
     return parser
 
 

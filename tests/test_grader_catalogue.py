@@ -30,11 +30,12 @@ from grader import reference
 from grader.chapters import get_chapter
 from grader.cli import main
 from grader.diagnose import Finding, diagnose_error
+from grader.edition import build_student_edition
 from grader.isolate import warm_up
 from grader.pipeline import grade
 from grader.protocol import ErrorInfo
 from grader.report import KINDS, Check, Report
-from tests.conftest import ROOT
+from tests.conftest import ROOT, committed, edition_python
 
 LEARNERS = Path(__file__).resolve().parent / "learners"
 ALL = "all pass"
@@ -488,3 +489,51 @@ def test_cli_unknown_chapter_is_a_usage_error(capsys: pytest.CaptureFixture[str]
     assert main(["check", "ch99", "--json"]) == 2
     out, err = capsys.readouterr()
     assert out == "" and "ch99" in err and "ch05_vgg" in err  # names the chapters there are
+
+
+# -- the student edition: the same verdicts from the reference pack, without the reference source ---------
+# Every LeNet-5 file (they cover every kind of verdict but two), and for the bigger networks (2 to 4 s a file on
+# a busy machine: the whole catalogue would cost 3 more minutes) a correct file and the defects whose verdicts
+# use the pack differently: a partial function run, a function verdict with a correct structure, a model too
+# costly to run, a missing layer, a missing class, num_classes, a runtime error.
+SAMPLE = ("ch02_alexnet/correct_sequential.py", "ch02_alexnet/pad0_conv3.py", "ch02_alexnet/dropout_always_on.py",
+          "ch02_alexnet/hardcoded_1000.py", "ch02_alexnet/fc1_in_features.py",
+          "ch03_zfnet/correct_sequential.py", "ch03_zfnet/no_ceil_pool1.py", "ch03_zfnet/lrn.py",
+          "ch04_nin/correct_d2l.py", "ch04_nin/kernel3_1x1.py", "ch04_nin/no_dropout.py",
+          "ch05_vgg/correct_make_layers.py", "ch05_vgg/pad0_conv7.py", "ch05_vgg/no_maxpool.py", "ch05_vgg/misnamed_vgg.py",
+          "ch06_googlenet/correct_branch_order.py", "ch06_googlenet/cat_order.py", "ch06_googlenet/torchvision_3x3.py",
+          "ch06_googlenet/hardcoded_1000.py")
+EDITION = [param.values[0] for param in CATALOGUE if param.values[0].startswith("ch01") or param.values[0] in SAMPLE]
+
+
+@pytest.fixture(scope="module")
+def edition_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
+    """The catalogue's files graded by the student edition, in one process that cannot import the solutions."""
+    edition = build_student_edition(tmp_path_factory.mktemp("edition") / "cnn-dojo-student", root=committed())
+    files = [(chapter_of(file), str(LEARNERS / file), file) for file in EDITION]
+    code = f"""
+import json
+from grader.pipeline import grade
+for chapter, path, file in {files!r}:
+    report = grade(chapter, path, timeout={SLOW_MACHINE_TIMEOUT})
+    print(json.dumps({{"file": file, "checks": [check.to_dict() for check in report.checks]}}))
+"""
+    done = edition_python(edition, code, timeout=1800, cwd=ROOT)  # the files' paths as the full package shows them
+    assert done.returncode == 0, done.stderr[-3000:]
+    return {entry["file"]: entry["checks"] for entry in map(json.loads, done.stdout.splitlines())}
+
+
+def test_the_edition_sample_covers_every_chapter_and_kind() -> None:
+    assert set(SAMPLE) <= set(EDITION) and {chapter_of(file) for file in EDITION} == {chapter_of(p.values[0]) for p in CATALOGUE}
+    assert {row[2] for row in (p.values for p in CATALOGUE) if row[0] in EDITION} == \
+        {row[2] for row in (p.values for p in CATALOGUE)}  # every verdict kind
+
+
+@pytest.mark.parametrize("file", EDITION)
+def test_the_student_edition_gives_the_same_verdicts(edition_reports: dict[str, list[dict]], file: str) -> None:
+    def verdict(check: dict) -> tuple:
+        # a function check's message holds float differences that a thread count may change in the last digit
+        message = check["message"] if not check["id"].endswith(".function") else ""
+        return (check["id"], check["passed"], check["points"], check["kind"], check["layer"], check["suspect"], message)
+
+    assert [verdict(check) for check in edition_reports[file]] == [verdict(check.to_dict()) for check in graded(file).checks]

@@ -5,9 +5,9 @@ generate_assignment`` for every chapter, submissions from several students, ``nb
 scores read back through ``nbgrader.api.Gradebook``, ``nbgrader generate_feedback`` and ``nbgrader export``.
 
 The students: the solution, the untouched release, single defects (scored with partial credit), a model
-that raises, loops forever, exits or ignores interrupts, students who try to game the grading (rebinding
-``expect``, monkeypatching the grader, a fake ``grader.py`` beside the notebook, printed success lines, an
-IPython hook that swallows every error), and one who deleted and changed test cells. Each must score what
+that raises, loops forever or exits, students who try to game the grading (rebinding ``expect``,
+monkeypatching the grader, a fake ``grader.py`` beside the notebook, printed success lines, an IPython hook
+that swallows every error), and one who deleted and changed test cells. Each must score what
 their real work deserves. Short limits keep the hanging students cheap.
 """
 
@@ -65,6 +65,14 @@ def _insert_cell(code: str, after: str = "setup") -> NotebookEdit:
     return edit
 
 
+def _both(*edits: NotebookEdit) -> NotebookEdit:
+    def edit(notebook: nbformat.NotebookNode) -> None:
+        for one in edits:
+            one(notebook)
+
+    return edit
+
+
 def _tamper_with_tests(notebook: nbformat.NotebookNode) -> None:
     """Delete one test cell, change a visible one and a hidden one."""
     notebook.cells = [cell for cell in notebook.cells if cell.get("id") != "LeNet5_structure"]
@@ -109,8 +117,6 @@ STUDENTS: dict[str, dict[str, Student]] = {
         "dave": Student(True, True, _replace("x = torch.flatten(x, 1)", "x = x.view(x.size(0), 16 * 4 * 4)"), expected=7),  # raises
         "erin": Student(False, True, _append("while True:\n    pass"), expected=0),  # loops when imported
         "frank": Student(False, True, _append("import os\n\nos._exit(0)"), expected=0),  # exits when imported
-        "george": Student(False, True, _append("import signal\n\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
-                                               "while True:\n    pass"), expected=0),  # ignores the interrupt
         # single defects: partial credit
         "hana": Student(True, True, _replace("nn.Linear(16 * 5 * 5, 120),\n            nn.ReLU(inplace=True),\n",
                                              "nn.Linear(16 * 5 * 5, 120),\n")),  # no ReLU after fc1
@@ -118,10 +124,11 @@ STUDENTS: dict[str, dict[str, Student]] = {
                                              "nn.Linear(84, num_classes)", "nn.Linear(80, num_classes)")),  # fc2: 80
         # gaming the grading: each scores what the real work deserves
         "mallory": Student(True, False, notebook_edit=_insert_cell(REBIND), expected=7),  # rebinds and monkeypatches
-        "mike": Student(False, False, notebook_edit=_insert_cell(f"%%writefile grader.py\n{FAKE_GRADER}"),
+        # a grader.py beside the notebook (handed in, and written by a cell), fake success lines, no error ever
+        "mike": Student(False, False, notebook_edit=_both(_insert_cell(f"%%writefile grader.py\n{FAKE_GRADER}"),
+                                                          _insert_cell(FAKE_SUCCESS, after="try")),
                         files={"grader.py": FAKE_GRADER, "grader/__init__.py": FAKE_GRADER,
                                "sitecustomize.py": "import builtins\nbuiltins.print('fake')\n"}, expected=0),
-        "nina": Student(False, False, notebook_edit=_insert_cell(FAKE_SUCCESS), expected=0),  # fake lines, no errors
         "judy": Student(True, True, notebook_edit=_tamper_with_tests, expected=17),  # deleted and changed test cells
     },
     "ch00_formulas": {  # 16 points: 6 worksheet blanks, 2 per formula
@@ -315,7 +322,7 @@ def test_gaming_the_grading_gains_nothing(course):
     """Rebinding expect and monkeypatching the grader in the kernel, a grader.py beside the notebook, printed
     success lines and an IPython hook that swallows errors: the grading never runs in the student's kernel."""
     scores = _grades(course.path, "ch01_lenet")
-    for student in ("mallory", "mike", "nina"):
+    for student in ("mallory", "mike"):
         model = {name: score for name, score in scores[student][1].items() if name.startswith("LeNet5")}
         assert set(model.values()) == {0.0}, (student, model)
         assert "not started yet" in _outputs(course.path, student, "LeNet5_structure")
@@ -335,9 +342,8 @@ def test_an_endless_loop_costs_the_graders_limit_and_no_cell_runs_in_a_kernel(co
     assert '"seconds"' in record
 
 
-def test_a_file_that_exits_or_ignores_interrupts_gets_a_verdict(course):
+def test_a_file_that_exits_gets_a_verdict(course):
     assert "exit code 0" in _outputs(course.path, "frank", "LeNet5_structure")
-    assert f"did not finish within {GRADER_TIMEOUT} s" in _outputs(course.path, "george", "LeNet5_function")
 
 
 def test_deleted_and_changed_test_cells_are_named_restored_and_flagged(course):
