@@ -537,3 +537,24 @@ def test_the_student_edition_gives_the_same_verdicts(edition_reports: dict[str, 
         return (check["id"], check["passed"], check["points"], check["kind"], check["layer"], check["suspect"], message)
 
     assert [verdict(check) for check in edition_reports[file]] == [verdict(check.to_dict()) for check in graded(file).checks]
+
+
+# -- the README's scoring table is the grader's own ---------------------------------------------------------
+def _readme_scores() -> list[tuple[str, list[float]]]:
+    """The rows of the README's table of example mistakes: the learner file, its points per check and in all."""
+    rows = []
+    for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 7 and cells[1].startswith("`") and cells[1].endswith(".py`"):
+            rows.append((cells[1].strip("`"), [float(cell) for cell in cells[2:]]))
+    return rows
+
+
+def test_the_readmes_scoring_table_is_what_the_grader_gives() -> None:
+    rows = _readme_scores()
+    assert len(rows) >= 12
+    for file, (*points, total) in rows:
+        report = graded(file)
+        assert [check.points for check in report.checks] == points and report.score == total, (file, report.render_text())
+    scores = dict((file, total) for file, (*_, total) in rows)
+    assert 6 <= scores["ch01_lenet/no_relu_fc1.py"] <= 9 and 6 <= scores["ch01_lenet/fc2_80.py"] <= 9
