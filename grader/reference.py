@@ -164,11 +164,19 @@ class _Store:
         return {key: {"rows": [row.to_dict() for row in rows], "total_params": total, "output_shape": list(shape)}
                 for key, (rows, total, shape) in outcome.value.items()}
 
+    @cached_property
+    def known(self) -> dict[str, FunctionReference]:
+        """The function checks' reference sides read so far in this process, by spec key."""
+        return {}
+
     def functions(self, specs: list[ModelSpec]) -> dict[str, FunctionReference]:
         """The reference's side of each spec's function check, by spec key; made (in one child) when missing."""
         keys = {spec_key(spec): spec for spec in specs}
+        if all(key in self.known for key in keys):
+            return {key: self.known[key] for key in keys}
         if self.pack is not None:
-            return {key: FunctionReference.from_dict(self.pack["functions"][key]) for key in keys}
+            self.known.update({key: FunctionReference.from_dict(self.pack["functions"][key]) for key in keys})
+            return {key: self.known[key] for key in keys}
         path = cache_dir() / f"functions-{self.fingerprint}.json"
         data = _read(path) or {}
         missing = {key: (spec, for_spec(spec).rows) for key, spec in keys.items() if key not in data}
@@ -180,7 +188,8 @@ class _Store:
                 raise RuntimeError(f"internal error: running the reference zoo ended with {outcome.status}\n{outcome.output}")
             data = {**(_read(path) or {}), **{key: value.to_dict() for key, value in outcome.value.items()}}
             _save(path, data)
-        return {key: FunctionReference.from_dict(data[key]) for key in keys}
+        self.known.update({key: FunctionReference.from_dict(data[key]) for key in keys})
+        return {key: self.known[key] for key in keys}
 
 
 _store = _Store()
