@@ -12,7 +12,7 @@ import streamlit as st
 
 from app_pages.common import bump_run, current_lang, md, model_report, shown, stamp, worksheet_report
 from app_pages.diagram import to_dot
-from app_pages.notes import read_notes
+from app_pages.notes import read_answers, read_notes
 from app_pages.tables import layer_table
 from app_pages.train import render_inside, render_train, trainable
 from grader.chapters import Chapter, get_chapter
@@ -169,6 +169,11 @@ def _worksheet(chapter: Chapter, lang: str) -> None:
                 st.markdown(f"{WRONG} **`{name}`** · {md(question)}")
                 st.caption(f"{t('sheet.wrong', lang)} · {md(check.message)}")
                 _check_hints(chapter.id, check, lang)
+    answers = read_answers(chapter.exercise_path().parent / "README.md", lang)
+    if answers:  # the notes' own shapes and counts: after the worksheet, collapsed
+        with st.expander(t("sheet.answers", lang), icon=":material/fact_check:"):
+            for kind, body in answers:
+                st.latex(body) if kind == "latex" else st.markdown(body)
 
 
 # -- the model check ---------------------------------------------------------------------------------------

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["SECTION_LANGS", "split_notes", "read_notes"]
+from grader.notes import split_answers
+
+__all__ = ["SECTION_LANGS", "split_notes", "read_notes", "read_answers"]
 
 SECTION_LANGS = {"English": "en", "繁體中文": "zh-TW"}
 
@@ -33,12 +35,15 @@ def _language_sections(text: str) -> tuple[str, dict[str, list[str]]]:
     return title, sections
 
 
-def split_notes(text: str, lang: str = "en") -> list[tuple[str, str]]:
-    """Blocks of ("markdown", text) and ("latex", formula) for ``lang`` (English when it is missing)."""
+def split_notes(text: str, lang: str = "en", answers: bool = False) -> list[tuple[str, str]]:
+    """Blocks of ("markdown", text) and ("latex", formula) for ``lang`` (English when it is missing): the notes,
+    or with ``answers`` the answers block the notes keep for after the worksheet (grader.notes)."""
     _, sections = _language_sections(text)
     lines = sections.get(lang) or sections.get("en")
     if lines is None:  # a README without language headings: all of it
         lines = text.splitlines()
+    notes, kept = split_answers(lines)
+    lines = kept if answers else notes
     blocks: list[tuple[str, str]] = []
     buffer: list[str] = []
     formula: list[str] | None = None
@@ -71,9 +76,14 @@ def split_notes(text: str, lang: str = "en") -> list[tuple[str, str]]:
     return blocks
 
 
-def read_notes(path: Path, lang: str = "en") -> list[tuple[str, str]]:
+def read_notes(path: Path, lang: str = "en", answers: bool = False) -> list[tuple[str, str]]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:
         return []
-    return split_notes(text, lang)
+    return split_notes(text, lang, answers)
+
+
+def read_answers(path: Path, lang: str = "en") -> list[tuple[str, str]]:
+    """The notes' answers block (shown after the worksheet, collapsed)."""
+    return read_notes(path, lang, answers=True)

@@ -7,6 +7,7 @@ from app_pages.common import chapter_result, current_lang, md, worksheet_report
 from app_pages.nav import chapter_page
 from grader.chapters import CHAPTERS
 from grader.progress import status_of
+from grader.scoring import tidy
 from grader.text import t
 
 lang = current_lang()
@@ -33,7 +34,7 @@ for chapter in CHAPTERS:
             st.progress(report.score / report.max_score if report.max_score else 0.0,
                         text=f"{report.score}/{report.max_score}")
             st.caption(t("overview.parts", lang, sheet=f"{sheet.score}/{sheet.max_score}",
-                         model=f"{report.score - sheet.score}/{report.max_score - sheet.max_score}"))
+                         model=f"{tidy(report.score - sheet.score)}/{tidy(report.max_score - sheet.max_score)}"))
         with action:
             if st.button(t("overview.open", lang), key=f"open:{chapter.id}"):
                 st.switch_page(chapter_page(chapter, lang))

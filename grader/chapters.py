@@ -126,11 +126,6 @@ class Chapter:
     formula_cases: dict[str, tuple[tuple[Any, ...], ...]] = field(default_factory=dict)  # chapter 0: fixed cases
     branch_table: BranchTable | None = None  # modules of parallel branches, named by module, branch and column
 
-    @property
-    def formula_points(self) -> int:
-        """Points per formula function (chapter 0)."""
-        return max(1, self.points.get("formulas", 10) // len(FORMULA_FUNCTIONS))
-
     def is_hidden(self, check_id: str) -> bool:
         return check_id.rpartition(".")[2] in self.hidden
 
@@ -158,18 +153,17 @@ class Chapter:
         specs = self.bonus if bonus else self.models
         return [f"{spec.label}.{check}" for spec in specs for check in spec.checks]
 
-    def max_points(self, check_id: str) -> int:
-        """The points a check is worth, from its id."""
-        check = check_id.rpartition(".")[2]
-        if check_id.startswith("worksheet."):
-            return self.worksheet_points
-        if check_id.startswith("formulas."):
-            return self.formula_points
-        return self.points[check]
+    def max_points(self, check_id: str) -> float:
+        """The points a check is worth, from its id, with the declared points (a course may set others:
+        grader.scoring)."""
+        from grader.scoring import DEFAULT
+
+        return DEFAULT.max_points(self, check_id)
 
     @property
-    def max_score(self) -> int:
-        return sum(self.points[check] for model in self.models for check in model.checks)
+    def max_score(self) -> float:
+        """The model checks' points (the worksheet's come on top), with the declared points."""
+        return sum(self.max_points(check_id) for check_id in self.check_ids())
 
 
 def _classifier(zoo_name: str) -> ModelSpec:

@@ -16,7 +16,7 @@ from typing import Any
 
 from grader import worked
 from grader.chapters import Chapter, ModelSpec
-from grader.compare import Step, activation_bytes
+from grader.compare import Step, activation_bytes, is_optional
 from grader.diagnose import (
     Finding,
     diagnose_step,
@@ -32,11 +32,12 @@ from grader.diagnose import (
 from grader.protocol import FormulaResult, FunctionResult, OpRow, StructureProbe, WorksheetProbe
 from grader.reference import Reference
 from grader.report import Check
+from grader.scoring import DEFAULT, Scoring
 from grader.text import t
 from grader.worksheets import Blank, check_value
 
 __all__ = ["Comparison", "Limits", "structure_check", "params_check", "num_classes_check", "function_check",
-           "failed", "formula_check", "worksheet_checks"]
+           "failed", "formula_check", "worksheet_checks", "structure_matched", "params_matched", "function_matched"]
 
 
 @dataclass(frozen=True)
@@ -58,21 +59,68 @@ class Comparison:
     divergence: int | None  # index into steps of the first difference
     function: FunctionResult | None  # stage 2; None when it never arrived
     path: str  # the learner's file as the messages show it
+    scoring: Scoring = DEFAULT
 
 
-def _check(chapter: Chapter, check_id: str, finding: Finding | None, message: str = "", model: str | None = None) -> Check:
-    """A passed check with ``message``, or a failed one with the finding."""
-    points = chapter.max_points(check_id)
+# -- how much of the reference each check found: the measures the scoring rule turns into points ---------
+_DERIVED = {"in_channels", "in_features", "bias"}  # set by the layer before (or judged by the params check)
+
+
+def _counted(steps: tuple[Step, ...] | list[Step]) -> list[Step]:
+    """The steps that count: a no-op layer (AlexNet's AdaptiveAvgPool2d(6) on a 6x6 map) missing or extra does not."""
+    return [step for step in steps if not (step.kind == "missing" and is_optional(step.reference))  # type: ignore[arg-type]
+            and not (step.kind == "extra" and is_optional(step.learner))]  # type: ignore[arg-type]
+
+
+def _own_settings(row: OpRow) -> dict[str, object]:
+    return {name: value for name, value in row.hparams.items() if name not in _DERIVED}
+
+
+def structure_matched(steps: tuple[Step, ...] | list[Step]) -> float:
+    """The share of the aligned operations that are the reference's: the same operation with the same own
+    settings. A layer whose shapes changed only because an earlier layer changed them (its input channels
+    or features, its output size) still counts: the one mistake is counted once, where it is."""
+    counted = _counted(steps)
+    if not counted:
+        return 0.0
+    good = sum(1 for step in counted if step.kind == "same" or (
+        step.kind == "changed" and step.reference.op == step.learner.op  # type: ignore[union-attr]
+        and _own_settings(step.reference) == _own_settings(step.learner)))  # type: ignore[arg-type]
+    return good / len(counted)
+
+
+def params_matched(steps: tuple[Step, ...] | list[Step]) -> float:
+    """The share of the reference's layers with parameters whose parameter count the learner's layer has."""
+    layers = [step for step in steps if step.reference is not None and step.reference.params]
+    if not layers:
+        return 0.0
+    good = sum(1 for step in layers if step.learner is not None and step.learner.op == step.reference.op  # type: ignore[union-attr]
+               and step.learner.params == step.reference.params)  # type: ignore[union-attr]
+    return good / len(layers)
+
+
+def function_matched(result: FunctionResult | None) -> float:
+    """The share of the reference's weight layers that compute the reference's values with its weights."""
+    if result is None or not result.layers:
+        return 0.0
+    return result.matched_layers / result.layers
+
+
+def _check(chapter: Chapter, check_id: str, finding: Finding | None, message: str = "", model: str | None = None,
+           matched: float = 0.0, scoring: Scoring = DEFAULT) -> Check:
+    """A passed check with ``message``, or a failed one with the finding; its points by ``scoring``."""
+    points = scoring.max_points(chapter, check_id)
     if finding is None:
-        return Check(check_id, True, points, points, message=message, model=model)
-    return Check(check_id, False, 0, points, kind=finding.kind, layer=finding.layer, suspect=finding.suspect,
-                 message=finding.message, hints=list(finding.hints), model=model, line=finding.line,
-                 variant=finding.variant, fix=finding.fix)
+        return Check(check_id, True, points, points, message=message, model=model, matched=1.0)
+    return Check(check_id, False, scoring.earned(points, False, matched), points, kind=finding.kind, layer=finding.layer,
+                 suspect=finding.suspect, message=finding.message, hints=list(finding.hints), model=model,
+                 line=finding.line, variant=finding.variant, matched=matched, fix=finding.fix)
 
 
-def failed(chapter: Chapter, check_ids: list[str], finding: Finding, model: str | None = None) -> list[Check]:
+def failed(chapter: Chapter, check_ids: list[str], finding: Finding, model: str | None = None,
+           scoring: Scoring = DEFAULT) -> list[Check]:
     """One problem (the file does not import, the child timed out, ...) fails every check it stops."""
-    return [_check(chapter, check_id, finding, model=model) for check_id in check_ids]
+    return [_check(chapter, check_id, finding, model=model, scoring=scoring) for check_id in check_ids]
 
 
 def structure_check(chapter: Chapter, spec: ModelSpec, comparison: Comparison, lang: str) -> Check:
@@ -85,12 +133,14 @@ def structure_check(chapter: Chapter, spec: ModelSpec, comparison: Comparison, l
             list(comparison.learner), traced.output_shape, comparison.probe.single, spec.label, lang)
         depth = sum(1 for row in comparison.learner if row.layer is not None)
         message = t("passed.structure", lang, model=spec.label, layers=len(comparison.learner), depth=depth)
-        return _check(chapter, check_id, finding, message, spec.label)
+        return _check(chapter, check_id, finding, message, spec.label, scoring=comparison.scoring,
+                      matched=structure_matched(comparison.steps) if finding is not None else 0.0)
     finding = diagnose_step(list(comparison.steps), comparison.divergence, spec.label, lang, chapter.branch_table,
                             list(comparison.reference.rows))
     finding = with_variant(finding, recognise_variant(chapter.variants, list(comparison.learner)), lang,
                            list(comparison.reference.rows))
-    return _check(chapter, check_id, finding, model=spec.label)
+    return _check(chapter, check_id, finding, model=spec.label, matched=structure_matched(comparison.steps),
+                  scoring=comparison.scoring)
 
 
 def params_check(chapter: Chapter, spec: ModelSpec, comparison: Comparison, lang: str) -> Check:
@@ -100,7 +150,8 @@ def params_check(chapter: Chapter, spec: ModelSpec, comparison: Comparison, lang
     finding = params_finding(list(comparison.steps), traced.total_params, comparison.reference.total_params, used,
                              traced.unused_params, spec.label, lang)
     message = t("passed.params", lang, model=spec.label, total=traced.total_params)
-    return _check(chapter, f"{spec.label}.params", finding, message, spec.label)
+    return _check(chapter, f"{spec.label}.params", finding, message, spec.label, params_matched(comparison.steps),
+                  comparison.scoring)
 
 
 def num_classes_check(chapter: Chapter, spec: ModelSpec, comparison: Comparison, lang: str) -> Check:
@@ -109,7 +160,7 @@ def num_classes_check(chapter: Chapter, spec: ModelSpec, comparison: Comparison,
     last = next((row for row in reversed(comparison.learner) if row.layer is not None), None)
     finding = num_classes_finding(result, last, list(comparison.reference.rows), spec.num_classes or 0, spec.label, lang)
     message = t("passed.num_classes", lang, model=spec.label, asked=result.asked)
-    return _check(chapter, f"{spec.label}.num_classes", finding, message, spec.label)
+    return _check(chapter, f"{spec.label}.num_classes", finding, message, spec.label, scoring=comparison.scoring)
 
 
 def function_check(chapter: Chapter, spec: ModelSpec, comparison: Comparison, lang: str, limits: Limits) -> Check:
@@ -118,16 +169,19 @@ def function_check(chapter: Chapter, spec: ModelSpec, comparison: Comparison, la
         comparison.function, structure_passed=comparison.divergence is None, learner=list(comparison.learner),
         reference_macs=comparison.reference.total_macs, reference_bytes=activation_bytes(comparison.reference.rows),
         model=spec.label, path=comparison.path, lang=lang, timeout=limits.timeout, memory_mb=limits.memory_mb,
-        chapter_hint=hint,
+        chapter_hint=hint, reference=list(comparison.reference.rows),
     )
-    return _check(chapter, f"{spec.label}.function", finding, t("passed.function", lang, model=spec.label), spec.label)
+    return _check(chapter, f"{spec.label}.function", finding, t("passed.function", lang, model=spec.label), spec.label,
+                  function_matched(comparison.function), comparison.scoring)
 
 
-def formula_check(chapter: Chapter, result: FormulaResult, path: str, lang: str, limits: Limits) -> Check:
+def formula_check(chapter: Chapter, result: FormulaResult, path: str, lang: str, limits: Limits,
+                  scoring: Scoring = DEFAULT) -> Check:
     """Chapter 0: one of the learner's formula functions."""
     check_id = f"formulas.{result.name}"
     if result.passed:
-        return _check(chapter, check_id, None, t("passed.formulas", lang, name=result.name, cases=result.cases))
+        return _check(chapter, check_id, None, t("passed.formulas", lang, name=result.name, cases=result.cases),
+                      scoring=scoring)
     if result.error is not None and result.error.kind in ("missing_class", "not_implemented", "syntax", "import"):
         finding = load_finding(result.error, path, result.name, lang, limits.memory_mb)
     elif result.error is not None:
@@ -140,7 +194,7 @@ def formula_check(chapter: Chapter, result: FormulaResult, path: str, lang: str,
     # hint 2: the formula written out for the case it got wrong; hint 3: what this formula is about
     worked_out = _worked_case(result.name, result.case, lang)
     hints = [*finding.hints[:1], *([worked_out] if worked_out else []), t(f"formula.hint.{result.name}", lang)]
-    return _check(chapter, check_id, Finding(finding.kind, finding.message, hints, line=finding.line))
+    return _check(chapter, check_id, Finding(finding.kind, finding.message, hints, line=finding.line), scoring=scoring)
 
 
 def _worked_case(name: str, case: tuple[Any, ...], lang: str) -> str | None:
@@ -162,7 +216,8 @@ def _worked_case(name: str, case: tuple[Any, ...], lang: str) -> str | None:
     return formula.up_to_result()
 
 
-def worksheet_checks(chapter: Chapter, blanks: tuple[Blank, ...], probe: WorksheetProbe, lang: str) -> list[Check]:
+def worksheet_checks(chapter: Chapter, blanks: tuple[Blank, ...], probe: WorksheetProbe, lang: str,
+                     scoring: Scoring = DEFAULT) -> list[Check]:
     """One check per blank of the chapter's worksheet."""
     checks = []
     for blank in blanks:
@@ -182,6 +237,7 @@ def worksheet_checks(chapter: Chapter, blanks: tuple[Blank, ...], probe: Workshe
             finding = None
         else:
             finding = Finding("worksheet", t("worksheet.wrong", lang, name=blank.name, value=value, question=question), hints)
-        checks.append(_check(chapter, check_id, finding, t("worksheet.right", lang, name=blank.name, value=value)))
+        checks.append(_check(chapter, check_id, finding, t("worksheet.right", lang, name=blank.name, value=value),
+                             scoring=scoring))
     return checks
 

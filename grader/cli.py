@@ -62,7 +62,11 @@ def _summary(args: argparse.Namespace) -> int:
         path, label = str(Path(file).resolve()), args.model
     else:
         import solutions
+        from grader.reference import in_edition
 
+        if in_edition():
+            raise UsageError(t("edition.no_reference", default_lang(), what=f"summary {name}") +
+                             " (summary path/to/file.py::ClassName --input C,H,W works on your own model)")
         try:
             info = solutions.get_model_info(args.model)
         except KeyError:
@@ -322,7 +326,28 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _not_in_edition(what: str) -> None:
+    from grader.reference import in_edition
+
+    if in_edition():
+        raise UsageError(t("edition.no_reference", default_lang(), what=what))
+
+
+def _student_edition(args: argparse.Namespace) -> int:
+    _not_in_edition("student-edition")
+    from grader.edition import build_student_edition
+
+    try:
+        out = build_student_edition(args.out, force=args.force)
+    except (FileExistsError, RuntimeError) as error:
+        raise UsageError(str(error)) from None
+    print(t("edition.wrote", args.lang, out=out))
+    print(t("edition.next", args.lang, out=out))
+    return 0
+
+
 def _nbgrader(args: argparse.Namespace) -> int:
+    _not_in_edition("nbgrader")
     from grader.nbgrader_course import build_course
 
     for name in args.chapter or ():
@@ -573,6 +598,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--timeout", type=float, default=60.0, help=say("gradescope_timeout"))
     run.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, help=say("memory"))
     run.set_defaults(run=_gradescope_run)
+
+    edition = verbs.add_parser("student-edition", help=say("student_edition"))
+    edition.add_argument("out", help=say("edition_out"))
+    edition.add_argument("--force", action="store_true", help=say("edition_force"))
+    add_lang(edition)
+    edition.set_defaults(run=_student_edition)
     return parser
 
 

@@ -686,10 +686,13 @@ def num_classes_finding(result: NumClassesResult, last: OpRow | None, reference:
 
 def function_finding(result: FunctionResult | None, *, structure_passed: bool, learner: list[OpRow],
                      reference_macs: int, reference_bytes: int, model: str, path: str, lang: str, timeout: float,
-                     memory_mb: int, chapter_hint: str) -> Finding | None:
-    """None when the learner's model computes the reference's outputs with the reference's weights."""
+                     memory_mb: int, chapter_hint: str, reference: list[OpRow] | None = None) -> Finding | None:
+    """None when the learner's model computes the reference's outputs with the reference's weights. Otherwise
+    what the run measured: it runs whenever the learner's layers take the reference's weights (as far as they
+    do), whatever the structure check found, so a missing ReLU is measured, not skipped."""
     if result is None:
-        result = FunctionResult(model, "not_run")
+        message = t("function.no_result", lang, model=model)
+        return Finding("function", message, [message])
     status = result.status
     if status == "same":
         return None
@@ -707,18 +710,30 @@ def function_finding(result: FunctionResult | None, *, structure_passed: bool, l
         return Finding("function", message, [message, t("function.slow_why", lang)])
     if status == "error" and result.error is not None:
         return load_finding(result.error, path, model, lang, memory_mb)
+    # the first weight layer whose values differ, named as the learner wrote it (the reference's where it has none)
+    index = (result.first_differs or 0) - 1
+    mine, theirs = [row for row in learner if row.param_names], [row for row in (reference or []) if row.param_names]
+    first = (mine[index] if index < len(mine) else theirs[index] if index < len(theirs) else None) if index >= 0 else None
+    where = _where(first, lang, None) if first is not None else ""
+    layer = first.layer if first is not None else None
+    if status == "parameters":
+        key = "function.fitted" if result.fitted else "function.fitted_none"
+        message = t(key, lang, model=model, fitted=result.fitted, total=result.layers, where=where,
+                    matched=result.matched_layers)
+        hints = [message, t("function.fitted_why", lang, model=model), t("function.fitted_fix", lang, where=where)]
+        return Finding("function", message, hints, layer=layer)
     if status == "not_tensor":
         message = t("function.not_tensor", lang, model=model, type=returned(result.output_type, lang))
         return Finding("output", message, [message, t("why.returns", lang), t("fix.returns", lang)])
-    if status in ("parameters", "shape", "not_run") and structure_passed:
-        message = t("function.parameters", lang, model=model)
-        return Finding("function", message, [message])
+    if status == "shape":
+        message = t("function.output_shape", lang, model=model, matched=result.matched_layers, total=result.layers)
+        return Finding("function", message, [message, t("function.not_tensor_fix", lang)], layer=layer)
     concat = concat_order_mistakes(learner)
-    if status != "differs" or (not structure_passed and not concat and not result.probabilities):
-        # different outputs are expected while the structure differs: the structure check says why
-        message = t("not_checked.structure_first", lang, model=model)
-        return Finding("function", message, [message])
-    message = t("function.differs", lang, model=model, diff=result.max_abs_diff, scale=result.scale)
+    if structure_passed or concat or result.probabilities or first is None:
+        message = t("function.differs", lang, model=model, diff=result.max_abs_diff, scale=result.scale)
+    else:  # the structure differs: say how far the values are right, and where they stop being so
+        message = t("function.differs_at", lang, model=model, diff=result.max_abs_diff, scale=result.scale,
+                    matched=result.matched_layers, total=result.layers, where=where)
     if concat:
         module, joined, expected = concat[0]
         detail = t("function.concat", lang, module=module, joined=join_list(joined, lang), expected=join_list(expected, lang))
@@ -726,6 +741,8 @@ def function_finding(result: FunctionResult | None, *, structure_passed: bool, l
         hints = [message, t("function.why", lang), t("function.concat_fix", lang, expected=join_list(expected, lang))]
     elif result.probabilities:
         hints = [message, t("why.extra_softmax", lang), t("function.softmax", lang)]
+    elif not structure_passed and first is not None:
+        hints = [message, t("function.differs_why", lang, where=where, model=model), t("function.fix", lang, hint=chapter_hint)]
     else:
         hints = [message, t("function.why", lang), t("function.fix", lang, hint=chapter_hint)]
-    return Finding("function", message, hints)
+    return Finding("function", message, hints, layer=layer if not structure_passed else None)

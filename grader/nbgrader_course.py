@@ -6,7 +6,10 @@ Every notebook is generated from what the rest of cnn-dojo reads, so nothing can
     worksheet    exercises/<chapter>/worksheet.py, with the answers of solutions/<chapter>/worksheet.py
     model        the exercise stub, with the whole reference module in a solution region after it
     tests        one nbgrader test cell per grader check (grader.chapters, grader.worksheets), with the
-                 grader's own points; each is one call to grader.notebook.expect
+                 course's points (course.toml); a visible one calls grader.notebook.expect for the
+                 student's own feedback, a hidden one is a comment. At autograde no cell runs in a kernel:
+                 grader.nbgrader_execute grades the notebook's files in a sealed Python and writes each
+                 test cell's result (grade id -> check) as its output
 
 A solution region sits at module level after the stub and redefines its classes, so the source notebook
 is the reference and the released one (``ClearSolutions.code_stub`` is empty) is the stub itself: every
@@ -25,10 +28,13 @@ from nbformat.notebooknode import NotebookNode
 
 from grader.chapters import CHAPTERS, FORMULA_FUNCTIONS, ROOT, Chapter, get_chapter
 from grader.isolate import DEFAULT_MEMORY_MB
+from grader.notes import split_answers
+from grader.scoring import CONFIG_NAME, DEFAULT, Scoring, load_scoring
+from grader.scoring import config_text as scoring_text
 from grader.text import normalize_lang, t
 from grader.worksheets import WORKSHEETS
 
-__all__ = ["build_course", "chapter_notebook", "config_text", "notebook_points",
+__all__ = ["build_course", "chapter_notebook", "config_text", "notebook_points", "grade_ids",
            "CELL_TIMEOUT", "GRADER_TIMEOUT", "RANDOM_CASES"]
 
 RANDOM_CASES = 50  # chapter 0: random cases per formula in the hidden tests (the visible ones are the fixed cases)
@@ -112,13 +118,15 @@ def _cell_id(text: str) -> str:
 
 
 def _notes(chapter: Chapter, lang: str, root: Path) -> list[NotebookNode]:
-    """The README's section in ``lang``, one markdown cell per ``###`` section, headings one level up."""
+    """The README's section in ``lang``, one markdown cell per ``###`` section, headings one level up; without
+    the answers block (grader.notes)."""
     readme = (root / "exercises" / chapter.id / "README.md").read_text()
     lines = readme.splitlines()
     start = lines.index(_SECTION[lang]) + 1
     end = next((i for i in range(start, len(lines)) if lines[i].startswith("## ")), len(lines))
+    notes, _ = split_answers(lines[start:end])  # a graded notebook holds no answer, not even collapsed
     sections: list[list[str]] = []
-    for line in lines[start:end]:
+    for line in notes:
         if line.startswith("### "):
             sections.append([])
         if sections:
@@ -130,13 +138,11 @@ def _notes(chapter: Chapter, lang: str, root: Path) -> list[NotebookNode]:
     return cells
 
 
-def _call(chapter: Chapter, check_id: str, lang: str, cases: int = 0) -> str:
-    extra = (f", cases={cases}" if cases else "") + (f", lang={lang!r}" if lang != "en" else "")
-    return f"expect({chapter.id!r}, {check_id!r}{extra})".replace("'", '"')
-
-
-def _hidden(lines: list[str]) -> list[str]:
-    return ["### BEGIN HIDDEN TESTS", *lines, "### END HIDDEN TESTS"]
+def _call(chapter: Chapter, check_id: str, lang: str) -> str:
+    """A visible test cell: the check, through the grader's module (never a name the kernel could rebind
+    between cells). It gives the student feedback; the autograder does not run it (grader.nbgrader_execute)."""
+    extra = f", lang={lang!r}" if lang != "en" else ""
+    return f"import grader.notebook\ngrader.notebook.expect({chapter.id!r}, {check_id!r}{extra})".replace("'", '"')
 
 
 def _try_source(chapter: Chapter, stub: str, file_name: str, lang: str) -> str:
@@ -161,21 +167,23 @@ def _try_source(chapter: Chapter, stub: str, file_name: str, lang: str) -> str:
     return "\n".join(lines)
 
 
-def notebook_points(chapter: Chapter) -> dict[str, int]:
+def grade_ids(chapter: Chapter) -> dict[str, str]:
+    """The grade id of every test cell of the chapter's notebook, in order, and the grader check it stands for."""
+    ids = [f"worksheet.{blank.name}" for blank in WORKSHEETS.get(chapter.id, ())] + chapter.check_ids()
+    return {_cell_id(check_id): check_id for check_id in ids}
+
+
+def notebook_points(chapter: Chapter, scoring: Scoring = DEFAULT) -> dict[str, float]:
     """The grade id and points of every test cell of the chapter's notebook, in order."""
-    points = {_cell_id(f"worksheet.{blank.name}"): chapter.worksheet_points for blank in WORKSHEETS.get(chapter.id, ())}
-    if not chapter.models:
-        points.update({_cell_id(f"formulas.{name}"): chapter.formula_points for name in FORMULA_FUNCTIONS})
-    for spec in chapter.models:
-        points.update({_cell_id(f"{spec.label}.{check}"): chapter.points[check] for check in spec.checks})
-    return points
+    return {grade_id: scoring.max_points(chapter, check_id) for grade_id, check_id in grade_ids(chapter).items()}
 
 
-def chapter_notebook(chapter: Chapter, lang: str = "en", root: Path | None = None) -> NotebookNode:
-    """The source notebook of one chapter: notes, worksheet, model, tests (with solutions and hidden tests)."""
+def chapter_notebook(chapter: Chapter, lang: str = "en", root: Path | None = None,
+                     scoring: Scoring = DEFAULT) -> NotebookNode:
+    """The source notebook of one chapter: notes, worksheet, model (with solutions), tests."""
     root = root or ROOT
     lang = normalize_lang(lang)
-    points = notebook_points(chapter)
+    points = notebook_points(chapter, scoring)
     file_name = Path(chapter.file).name
     stub = chapter.exercise_path(root).read_text()
     cells = _notes(chapter, lang, root)
@@ -183,7 +191,7 @@ def chapter_notebook(chapter: Chapter, lang: str = "en", root: Path | None = Non
     names = ", ".join(f"`{spec.class_name}`" for spec in chapter.models)
     cells.append(_markdown(t("course.howto", lang, what=t(f"course.what.{kind}", lang), file=file_name,
                               todo=t(f"course.todo.{kind}", lang, names=names)), "howto"))
-    cells.append(_code(f"{t('course.setup', lang)}\nfrom grader.notebook import expect", "setup", locked=True))
+    cells.append(_code(f"{t('course.setup', lang)}\nimport grader.notebook", "setup", locked=True))
 
     # the worksheet: the exercise's file, then the solution's answers, which override its Nones
     cells.append(_markdown(t("course.worksheet", lang), "worksheet-intro"))
@@ -204,19 +212,18 @@ def chapter_notebook(chapter: Chapter, lang: str = "en", root: Path | None = Non
                        "model", solution=True))
     cells.append(_code(_try_source(chapter, stub, file_name, lang), "try"))
     cells.append(_markdown(t("course.tests", lang), "tests-intro"))
-    if not chapter.models:  # chapter 0: the fixed cases in sight, random cases hidden, in one cell per function
-        for name in FORMULA_FUNCTIONS:
-            check_id = f"formulas.{name}"
-            source = [_call(chapter, check_id, lang), *_hidden([_call(chapter, check_id, lang, cases=RANDOM_CASES)])]
-            grade_id = _cell_id(check_id)
-            cells.append(_code("\n".join(source), grade_id, grade=True, locked=True, points=points[grade_id]))
-    for spec in chapter.models:
-        for check in spec.checks:
-            check_id = f"{spec.label}.{check}"
-            grade_id = _cell_id(check_id)
-            call = _call(chapter, check_id, lang)
-            source = "\n".join([t("course.hidden", lang), *_hidden([call])]) if chapter.is_hidden(check_id) else call
-            cells.append(_code(source, grade_id, grade=True, locked=True, points=points[grade_id]))
+    for check_id in chapter.check_ids():
+        # chapter 0: the student runs the fixed cases; the autograder adds random ones (one cell per function).
+        # A hidden check's cell is the same comment in the source and in the release: nbgrader's checksums agree
+        # (no warning for an untouched cell) and the autograder knows the check from the cell's grade id.
+        if chapter.is_hidden(check_id):
+            source = t("course.hidden_check", lang)
+        elif not chapter.models:
+            source = "\n".join([t("course.random_cases", lang, cases=RANDOM_CASES), _call(chapter, check_id, lang)])
+        else:
+            source = _call(chapter, check_id, lang)
+        grade_id = _cell_id(check_id)
+        cells.append(_code(source, grade_id, grade=True, locked=True, points=points[grade_id]))
 
     notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.metadata.update({"kernelspec": dict(KERNELSPEC),
@@ -227,13 +234,15 @@ def chapter_notebook(chapter: Chapter, lang: str = "en", root: Path | None = Non
 
 
 def config_text(course_id: str, chapters: list[Chapter], root: Path, *, cell_timeout: int = CELL_TIMEOUT,
-                grader_timeout: float = GRADER_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB) -> str:
+                grader_timeout: float = GRADER_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB, lang: str = "en") -> str:
     """nbgrader_config.py: the course id, the assignments, the limits, and what the autograder's kernels need."""
     assignments = "\n".join(f"    {chapter.id!r},  # {chapter.title['en']}" for chapter in chapters)
+    scoring_file, random_cases = CONFIG_NAME, RANDOM_CASES
     return f'''"""nbgrader configuration of the {course_id} course. {MARKER}.
 
 Running that command again rewrites this file and source/ from the chapters of cnn-dojo; it never
-touches release/, submitted/, autograded/, feedback/ or gradebook.db.
+touches {CONFIG_NAME} (the points and the partial-credit rule: edit that one), release/, submitted/,
+autograded/, feedback/ or gradebook.db.
 """
 
 import os
@@ -249,23 +258,36 @@ ASSIGNMENTS = [
 {assignments}
 ]
 
-# Limits. A test cell grades the chapter's file in the grader's own child process, which is stopped after
-# GRADER_TIMEOUT seconds, so a test cell ends well within CELL_TIMEOUT; a learner's own cell that runs
-# longer than CELL_TIMEOUT is interrupted and the notebook goes on.
-CELL_TIMEOUT = {cell_timeout}  # seconds per notebook cell, when nbgrader executes a notebook
-GRADER_TIMEOUT = {grader_timeout:g}  # seconds the learner's code may run in the grader's child, per grading
+# Limits. At autograde no cell runs in a kernel: the grader grades the files the notebook's %%writefile
+# cells hold in a fresh isolated Python, and the student's code in it runs in the grader's child process,
+# stopped after GRADER_TIMEOUT seconds per stage (building, then each model's run). CELL_TIMEOUT is for
+# the kernels that do run notebooks (`nbgrader validate`, your own Jupyter).
+CELL_TIMEOUT = {cell_timeout}  # seconds per notebook cell, when a kernel runs a notebook
+GRADER_TIMEOUT = {grader_timeout:g}  # seconds the learner's code may run in the grader's child, per stage
 GRADER_MEMORY_MB = {memory_mb}  # megabytes it may allocate
 
 c.ExecutePreprocessor.timeout = CELL_TIMEOUT
 c.ExecutePreprocessor.interrupt_on_timeout = True
-# Stop each kernel at once when its notebook is done: a graceful shutdown waits seconds on the grader's
-# helper processes (they belong to the kernel and go with it).
 c.ExecutePreprocessor.shutdown_kernel = "immediate"
 
-# A kernel that dies (os._exit() in a learner's cell, a crash) or ignores the interrupt fails every cell
-# that could not run: the notebook scores what passed before, and the other submissions are graded.
+# Sanitizing: the test cells a submission deleted or changed are named in the log and in the export,
+# then nbgrader puts their originals back (CheckTestCells must come before OverwriteCells, which restores).
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "grader.nbgrader_execute.CheckTestCells",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.OverwriteCells.add_missing_cells = True
+
+# Autograding: the grader in place of nbgrader's Execute. It writes the files the %%writefile cells hold,
+# grades them once in `python -I` (the grader by its absolute path, a clean environment, an empty working
+# folder: nothing the student defined in a kernel or wrote beside the notebook reaches it) and writes each
+# test cell's result as the cell's output, with partial credit as the cell's value.
 c.Autograde.autograde_preprocessors = [
-    "grader.nbgrader_execute.ExecuteUntilDeath",  # in place of nbgrader.preprocessors.Execute
+    "grader.nbgrader_execute.GradeOutsideKernel",  # in place of nbgrader.preprocessors.Execute
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -273,13 +295,21 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
-c.ExecuteUntilDeath.interrupt_grace = 10  # seconds an interrupted kernel has to answer again
+c.GradeOutsideKernel.course_config = os.path.join(os.path.dirname(os.path.abspath(__file__)), "{scoring_file}")
+c.GradeOutsideKernel.lang = {lang!r}
+c.GradeOutsideKernel.grader_timeout = GRADER_TIMEOUT
+c.GradeOutsideKernel.memory_mb = GRADER_MEMORY_MB
+c.GradeOutsideKernel.random_cases = {random_cases}  # chapter 0: random cases per formula, on top of the fixed ones
+c.GradeOutsideKernel.seed = 0  # chapter 0: the random cases' seed, the same for every student
+
+# `nbgrader export` writes grades.csv with a column naming the test cells a submission deleted or changed.
+c.ExportApp.plugin_class = "grader.nbgrader_execute.ExportWithTestCells"
 
 # Each solution region follows the exercise's own stub and redefines it, so the released cell is the stub.
 c.ClearSolutions.code_stub = {{"python": ""}}
 
-# The kernels nbgrader starts import the grader from the cnn-dojo checkout this course was built from
-# (the same Python must have torch: run nbgrader from cnn-dojo's environment), and grade with the limits.
+# nbgrader runs the grader in the Python running nbgrader (it must have torch: run nbgrader from
+# cnn-dojo's environment). Kernels (`nbgrader validate`, your Jupyter) import it from this checkout.
 CNN_DOJO = {str(_CHECKOUT)!r}
 os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (CNN_DOJO, os.environ.get("PYTHONPATH")) if p)
 os.environ["CNN_DOJO_TIMEOUT"] = str(GRADER_TIMEOUT)
@@ -302,10 +332,11 @@ def build_course(course_dir: str | Path, *, lang: str = "en", course_id: str = "
                  chapters: list[str] | None = None, cell_timeout: int = CELL_TIMEOUT,
                  grader_timeout: float = GRADER_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB,
                  root: Path | None = None, force: bool = False) -> list[Path]:
-    """Write nbgrader_config.py and source/<chapter>/<chapter>.ipynb into ``course_dir``; return them.
+    """Write nbgrader_config.py, course.toml (once: then it is the instructor's) and
+    source/<chapter>/<chapter>.ipynb into ``course_dir``, the notebooks' points from course.toml; return them.
 
-    Files this command wrote before are rewritten; any other file in the way is left alone with a
-    FileExistsError, unless ``force``."""
+    Files this command wrote before are rewritten (course.toml never); any other file in the way is left
+    alone with a FileExistsError, unless ``force``."""
     root = (root or ROOT).resolve()
     lang = normalize_lang(lang)
     course = Path(course_dir)
@@ -313,10 +344,16 @@ def build_course(course_dir: str | Path, *, lang: str = "en", course_id: str = "
     selected = [chapter for chapter in CHAPTERS if wanted is None or chapter.id in wanted]
     if cell_timeout <= grader_timeout:
         raise ValueError(f"the cell timeout ({cell_timeout} s) must exceed the grader's ({grader_timeout:g} s)")
+    scoring_file = course / CONFIG_NAME
+    scoring = load_scoring(scoring_file)  # the instructor's points, when the course has them already
     files: dict[Path, str] = {course / "nbgrader_config.py": config_text(
-        course_id, selected, root, cell_timeout=cell_timeout, grader_timeout=grader_timeout, memory_mb=memory_mb)}
+        course_id, selected, root, cell_timeout=cell_timeout, grader_timeout=grader_timeout, memory_mb=memory_mb,
+        lang=lang)}
+    if not scoring_file.exists():
+        files[scoring_file] = scoring_text(MARKER)
     for chapter in selected:
-        files[course / "source" / chapter.id / f"{chapter.id}.ipynb"] = nbformat.writes(chapter_notebook(chapter, lang, root))
+        notebook = chapter_notebook(chapter, lang, root, scoring)
+        files[course / "source" / chapter.id / f"{chapter.id}.ipynb"] = nbformat.writes(notebook)
     foreign = [path for path in files if path.exists() and not _ours(path)]
     if foreign and not force:
         raise FileExistsError(f"{', '.join(map(str, foreign))}: not written by `python -m grader nbgrader`; "

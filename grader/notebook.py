@@ -2,8 +2,12 @@
 
 ``expect(chapter, check_id)`` grades the file the notebook wrote (``%%writefile lenet.py``) in the
 grader's isolated child, as every grade is, and raises ``CheckFailed`` (an AssertionError) with the
-grader's message and hints when the check fails; nbgrader scores a test cell that raises as failed. A
-chapter's report is computed once per version of the file, so its ten test cells cost one grading.
+grader's message, hints and points when the check fails. A chapter's report is computed once per version
+of the file, so its ten test cells cost one grading.
+
+This is the student's feedback in their own kernel, which they control. The autograder never relies on
+it: it runs no cell in a kernel and grades the notebook's files in a sealed Python of its own
+(grader.nbgrader_execute, grader.sealed).
 
 In IPython, importing this module starts the grader's child-process server in the background (its
 ``import torch`` overlaps with the notebook's) and shows a failed check as its message alone, without
@@ -71,8 +75,9 @@ def expect(chapter: str, check_id: str, path: str | Path | None = None, *, cases
     """One line when the grader's check passes; ``CheckFailed`` with its message and hints when not."""
     worksheet = check_id.startswith("worksheet.")
     check = report(chapter, path, worksheet=worksheet, cases=cases, lang=lang).check(check_id)
-    if not check.passed:
-        raise CheckFailed(explain(check, lang=lang))
+    if not check.passed:  # partial credit is still a failed check: the points say how much of it matched
+        points = t("sealed.points", lang, check=check.id, points=check.points, max_points=check.max_points)
+        raise CheckFailed(f"{explain(check, lang=lang)}\n{points}")
     print(t("notebook.passed", lang, check=check.id, points=check.points, max=check.max_points, message=check.message))
 
 

@@ -32,6 +32,7 @@ from grader.diagnose import Finding, diagnose_crash, load_finding, outcome_findi
 from grader.isolate import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Outcome, run_isolated
 from grader.protocol import ChapterProbe, FunctionResult, StructureProbe, WorksheetProbe
 from grader.report import Check, ModelView, Report
+from grader.scoring import DEFAULT, Scoring
 from grader.text import normalize_lang, t
 from grader.worksheets import WORKSHEETS
 
@@ -56,13 +57,15 @@ def _stopped(outcome: Outcome, path: str, lang: str, limits: Limits) -> Finding:
 
 
 def _model_checks(chapter: Chapter, spec: ModelSpec, probe: StructureProbe, functions: dict[str, FunctionResult], path: str,
-                  lang: str, limits: Limits, views: dict[str, ModelView], stopped: Finding | None) -> list[Check]:
+                  lang: str, limits: Limits, views: dict[str, ModelView], stopped: Finding | None,
+                  scoring: Scoring) -> list[Check]:
     """The checks of one model, from its stage-1 probe and its stage-2 result."""
     ref = reference.for_spec(spec)
     ids = [f"{spec.label}.{check}" for check in spec.checks]
     if probe.error is not None:
         views[spec.label] = ModelView(spec.label, ref.rows)
-        return failed(chapter, ids, load_finding(probe.error, path, spec.label, lang, limits.memory_mb), spec.label)
+        return failed(chapter, ids, load_finding(probe.error, path, spec.label, lang, limits.memory_mb), spec.label,
+                      scoring)
     traced = probe.trace
     if traced.error is not None:
         finding = load_finding(traced.error, path, spec.label, lang, limits.memory_mb)
@@ -72,7 +75,7 @@ def _model_checks(chapter: Chapter, spec: ModelSpec, probe: StructureProbe, func
                                                         spec.label, lang, chapter.variants, chapter.branch_table,
                                                         traced.weights)
         views[spec.label] = ModelView(spec.label, ref.rows, traced.rows, tuple(steps), divergence)
-        return failed(chapter, ids, finding, spec.label)
+        return failed(chapter, ids, finding, spec.label, scoring)
     # parallel branches computed in another order are fine: compare them in the reference's order
     learner = tuple(canonical_branches(list(traced.rows), list(ref.rows)))
     steps = tuple(align(list(ref.rows), list(learner)))
@@ -81,35 +84,36 @@ def _model_checks(chapter: Chapter, spec: ModelSpec, probe: StructureProbe, func
     if function is None and stopped is not None and stopped.kind == "timeout":
         # stage 2 ran out of time: the model is slow, not stuck (stage 1 traced it within its own budget)
         function = FunctionResult(spec.label, "too_slow", macs=sum(row.macs for row in learner))
-    comparison = Comparison(ref, probe, learner, steps, found[0] if found else None, function, path)
+    comparison = Comparison(ref, probe, learner, steps, found[0] if found else None, function, path, scoring)
     views[spec.label] = ModelView(spec.label, ref.rows, learner, steps, comparison.divergence)
     checks = [structure_check(chapter, spec, comparison, lang), params_check(chapter, spec, comparison, lang)]
     if "num_classes" in spec.checks:
         checks.append(num_classes_check(chapter, spec, comparison, lang))
     if "function" in spec.checks:
         if function is None and stopped is not None:  # the run with real weights exited, crashed or ran out of memory
-            checks += failed(chapter, [f"{spec.label}.function"], stopped, spec.label)
+            checks += failed(chapter, [f"{spec.label}.function"], stopped, spec.label, scoring)
         else:
             checks.append(function_check(chapter, spec, comparison, lang, limits))
     return checks
 
 
 def _chapter_checks(chapter: Chapter, specs: list[ModelSpec], outcome: Outcome, path: str, lang: str,
-                    limits: Limits, views: dict[str, ModelView]) -> list[Check]:
+                    limits: Limits, views: dict[str, ModelView], scoring: Scoring) -> list[Check]:
     stage1 = outcome.stages[0] if outcome.stages else None
     stopped = None if outcome.status == "ok" else _stopped(outcome, path, lang, limits)
     if not isinstance(stage1, ChapterProbe):  # stage 1 never answered: nothing is known
         assert stopped is not None
-        return failed(chapter, _ids(chapter, specs), stopped)
+        return failed(chapter, _ids(chapter, specs), stopped, scoring=scoring)
     if stage1.error is not None:
         name = specs[0].class_name if specs else Path(path).name
-        return failed(chapter, _ids(chapter, specs), load_finding(stage1.error, path, name, lang, limits.memory_mb))
+        return failed(chapter, _ids(chapter, specs), load_finding(stage1.error, path, name, lang, limits.memory_mb),
+                      scoring=scoring)
     if not chapter.models:
-        return [formula_check(chapter, result, path, lang, limits) for result in stage1.formulas]
+        return [formula_check(chapter, result, path, lang, limits, scoring) for result in stage1.formulas]
     functions = {result.model: result for result in outcome.stages[1:]}
     checks = []
     for spec, probe in zip(specs, stage1.models, strict=True):
-        checks += _model_checks(chapter, spec, probe, functions, path, lang, limits, views, stopped)
+        checks += _model_checks(chapter, spec, probe, functions, path, lang, limits, views, stopped, scoring)
     return checks
 
 
@@ -119,30 +123,32 @@ def _ids(chapter: Chapter, specs: list[ModelSpec]) -> list[str]:
     return [f"{spec.label}.{check}" for spec in specs for check in spec.checks]
 
 
-def _worksheet(chapter: Chapter, file: Path, lang: str, limits: Limits) -> tuple[list[Check], str]:
+def _worksheet(chapter: Chapter, file: Path, lang: str, limits: Limits, scoring: Scoring) -> tuple[list[Check], str]:
     blanks = WORKSHEETS.get(chapter.id, ())
     shown = _shown(file)
     ids = [f"worksheet.{blank.name}" for blank in blanks]
     if not file.is_file():
-        return failed(chapter, ids, _no_file(shown, lang)), ""
+        return failed(chapter, ids, _no_file(shown, lang), scoring=scoring), ""
     outcome = run_isolated("grader.probe:probe_worksheet", str(file.resolve()), [blank.name for blank in blanks],
                            timeout=limits.timeout, memory_mb=limits.memory_mb)
     if outcome.status != "ok":
-        return failed(chapter, ids, _stopped(outcome, shown, lang, limits)), outcome.output
+        return failed(chapter, ids, _stopped(outcome, shown, lang, limits), scoring=scoring), outcome.output
     probe: WorksheetProbe = outcome.value
     if probe.error is not None:
-        return failed(chapter, ids, load_finding(probe.error, shown, "worksheet", lang, limits.memory_mb)), outcome.output
-    return worksheet_checks(chapter, blanks, probe, lang), outcome.output
+        return (failed(chapter, ids, load_finding(probe.error, shown, "worksheet", lang, limits.memory_mb), scoring=scoring),
+                outcome.output)
+    return worksheet_checks(chapter, blanks, probe, lang, scoring), outcome.output
 
 
 def grade_worksheet(chapter: str, path: str | Path | None = None, lang: str = "en", *,
-                    timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB) -> Report:
+                    timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB,
+                    scoring: Scoring = DEFAULT) -> Report:
     """Grade the learner's worksheet for ``chapter`` (default: exercises/<chapter>/worksheet.py)."""
     lang = normalize_lang(lang)
     found = get_chapter(chapter)
     file = Path(path) if path is not None else found.worksheet_path()
     start = time.monotonic()
-    checks, output = _worksheet(found, file, lang, Limits(timeout, memory_mb))
+    checks, output = _worksheet(found, file, lang, Limits(timeout, memory_mb), scoring)
     return Report(found.id, _shown(file), lang, checks, seconds=time.monotonic() - start, output=output)
 
 
@@ -157,12 +163,14 @@ def grade(
     seed: int | None = None,
     worksheet: bool | None = None,
     bonus: bool = False,
+    scoring: Scoring = DEFAULT,
 ) -> Report:
     """Grade the learner's file for ``chapter`` (default: its file in exercises/).
 
     ``timeout`` is each stage's budget: building and tracing every model, then running each one.
     ``worksheet``: also grade the chapter's worksheet (default: only when grading the learner's own
-    chapter in exercises/, i.e. when no ``path`` is given)."""
+    chapter in exercises/, i.e. when no ``path`` is given). ``scoring``: points per check and the partial-credit
+    rule (grader.scoring; a course's ``course.toml``)."""
     lang = normalize_lang(lang)
     found = get_chapter(chapter)
     file = Path(path) if path is not None else found.exercise_path()
@@ -172,14 +180,15 @@ def grade(
     start = time.monotonic()
     views: dict[str, ModelView] = {}
     if not file.is_file():
-        return Report(found.id, shown, lang, failed(found, _ids(found, specs), _no_file(shown, lang)))
+        return Report(found.id, shown, lang, failed(found, _ids(found, specs), _no_file(shown, lang), scoring=scoring))
     references = {spec.label: reference.for_spec(spec).rows for spec in specs}
-    outcome = run_isolated("grader.probe:probe_chapter", found.id, str(file.resolve()), references, hidden_cases, seed, bonus, memory_mb,
-                           timeout=timeout, memory_mb=memory_mb)
-    checks = _chapter_checks(found, specs, outcome, shown, lang, limits, views)
+    expected = reference.functions([spec for spec in specs if "function" in spec.checks])
+    outcome = run_isolated("grader.probe:probe_chapter", found.id, str(file.resolve()), references, expected, hidden_cases,
+                           seed, bonus, memory_mb, timeout=timeout, memory_mb=memory_mb)
+    checks = _chapter_checks(found, specs, outcome, shown, lang, limits, views, scoring)
     output = outcome.output
     if worksheet or (worksheet is None and path is None):
-        sheet, sheet_output = _worksheet(found, found.worksheet_path(), lang, limits)
+        sheet, sheet_output = _worksheet(found, found.worksheet_path(), lang, limits, scoring)
         checks = sheet + checks
         output += sheet_output
     return Report(found.id, shown, lang, checks, seconds=time.monotonic() - start, models=views, output=output)

@@ -2,8 +2,10 @@
 
     stage 1  build every model on the meta device and trace it (no weights, no arithmetic), build it again
              with another num_classes                                         -> ChapterProbe
-    stage 2  one model at a time: materialise the reference's weights in the learner's model and run
-             both on the same batch                                            -> FunctionResult
+    stage 2  one model at a time: materialise the reference's weights in the learner's model, layer by
+             layer as far as its shapes take them, run it on the check's batch and compare with what
+             the reference computed (a FunctionReference, made once without learner code: the
+             reference's source is never needed here)                          -> FunctionResult
 
 Each stage's result goes to the parent as soon as it is known (``grader.isolate.send_stage``), so a
 model that is merely slow or big still gets its structure verdict. Everything here touches learner code;
@@ -21,6 +23,7 @@ from typing import Any, TypeVar
 
 import torch
 from torch import nn
+from torch.overrides import TorchFunctionMode
 
 from grader import formulas
 from grader.chapters import FORMULA_FUNCTIONS, Chapter, ModelSpec, get_chapter
@@ -32,6 +35,7 @@ from grader.protocol import (
     ChapterProbe,
     ErrorInfo,
     FormulaResult,
+    FunctionReference,
     FunctionResult,
     NumClassesResult,
     OpRow,
@@ -41,8 +45,8 @@ from grader.protocol import (
 )
 from grader.trace import trace
 
-__all__ = ["probe_chapter", "probe_worksheet", "trace_references", "reference_class", "FUNCTION_SEED",
-           "OTHER_NUM_CLASSES"]
+__all__ = ["probe_chapter", "probe_worksheet", "trace_references", "reference_class", "function_reference",
+           "function_references", "FUNCTION_SEED", "OTHER_NUM_CLASSES"]
 
 OTHER_NUM_CLASSES = 7  # the num_classes check builds the model again with this
 COSTLY = 20  # a model needing this many times the reference's multiply-accumulates is not run
@@ -181,72 +185,163 @@ def _tiled(block: torch.Tensor, offset: int, shape: torch.Size, scale: float) ->
     return out.view(shape)
 
 
-def _use_order(model: nn.Module, rows: list[OpRow]) -> list[tuple[str, nn.Parameter]]:
-    return [(name, model.get_parameter(name)) for row in rows for name in row.param_names]
+def _layers(model: nn.Module, rows: list[OpRow]) -> list[list[tuple[str, nn.Parameter]]]:
+    """The model's parameters layer by layer (the rows that use parameters), in the order forward uses them."""
+    return [[(name, model.get_parameter(name)) for name in row.param_names] for row in rows if row.param_names]
 
 
-def _function(cls: Any, spec: ModelSpec, path: str, learner_rows: tuple[OpRow, ...],
-              reference_rows: tuple[OpRow, ...], memory_bytes: int) -> FunctionResult:
-    """Give the learner's model the reference's weights, matched in the order the forward pass uses them,
-    and compare outputs in eval mode on the same input."""
-    macs = sum(row.macs for row in learner_rows)
-    if memory_bytes and activation_bytes(learner_rows) > memory_bytes // 2:
-        return FunctionResult(spec.label, "too_big", macs=macs)
-    if macs > COSTLY * sum(row.macs for row in reference_rows):
-        # its shapes cannot be the reference's, so its outputs could not match: not worth minutes of CPU
-        return FunctionResult(spec.label, "too_costly", macs=macs)
-    reference = _build(reference_class(spec), spec, "meta")
-    # parameters in use order, with parallel branches in the reference's order (see canonical_branches)
-    ordered = canonical_branches(list(learner_rows), list(reference_rows))
-    learner, error = _attempt(lambda: _build(cls, spec, "meta"), path, "build")
-    if learner is None:
-        return FunctionResult(spec.label, "error", error=error, macs=macs)
-    _, error = _attempt(lambda: materialise(learner, spec.input_shape), path, "forward")
-    if error is not None:
-        return FunctionResult(spec.label, "error", error=error, macs=macs)
-    ref_params, learner_params = _use_order(reference, list(reference_rows)), _use_order(learner, ordered)
-    if [tuple(p.shape) for _, p in ref_params] != [tuple(p.shape) for _, p in learner_params]:
-        return FunctionResult(spec.label, "parameters", macs=macs)
-    if any(buffer.is_meta for buffer in learner.buffers()):
-        learner, error = _attempt(lambda: _build(cls, spec, "cpu"), path, "build")  # buffers need real values
-        if learner is None:
-            return FunctionResult(spec.label, "error", error=error, macs=macs)
-        learner_params = _use_order(learner, ordered)
-    generator = torch.Generator().manual_seed(FUNCTION_SEED)
+def _fill(model: nn.Module, layers: list[list[tuple[str, nn.Parameter]]], shapes: list[list[tuple[int, ...]]],
+          block: torch.Tensor) -> None:
+    """Give ``model``'s parameters the check's weights: the block tiled, from a running offset, into tensors of
+    ``shapes`` (the reference's, where the learner's layers take them), scaled He-uniform so activations stay
+    in range through deep ReLU stacks. Reference and learner get the same numbers wherever the shapes agree."""
+    offset = 0
+    for layer, layer_shapes in zip(layers, shapes, strict=True):
+        for (name, _), shape in zip(layer, layer_shapes, strict=True):
+            fan_in = math.prod(shape[1:]) if len(shape) > 1 else shape[0]
+            bound = math.sqrt(6.0 / fan_in) if len(shape) > 1 else 0.1
+            owner, _, attr = name.rpartition(".")
+            tensor = _tiled(block, offset, torch.Size(shape), bound)
+            model.get_submodule(owner)._parameters[attr] = nn.Parameter(tensor, requires_grad=False)
+            offset = (offset + math.prod(shape)) % _BLOCK
+
+
+_PROJECTIONS = (0, 1_048_573)  # where in the block the two projection vectors of a fingerprint start
+_SAMPLE = 1 << 16  # values of a layer's output that the projections read, evenly spaced (all, up to this)
+
+
+def _fingerprint(output: torch.Tensor, block: torch.Tensor) -> tuple[float, ...]:
+    """A layer's output in four numbers: its size, its norm (over every value), and its projections on two
+    fixed vectors of the block, over at most 65,536 evenly spaced values (every channel of every image is
+    read). Their rounding stays far below the tolerance."""
+    flat = output.detach().reshape(-1)
+    numel = flat.numel()
+    sample = flat[:: max(1, numel // _SAMPLE)][:_SAMPLE].to(torch.float64)
+    numbers = [float(numel), float(torch.linalg.vector_norm(flat))]  # torch sums in cascades: rounding ~1e-6
+    for start in _PROJECTIONS:
+        numbers.append(float(sample @ _tiled(block, start, torch.Size((sample.numel(),)), 1.0).to(torch.float64)))
+    return tuple(numbers)
+
+
+def _same_fingerprint(got: tuple[float, ...], expected: tuple[float, ...]) -> bool:
+    """The same size, the norm within 1e-4 of it, the projections within 1e-4 of the sample's share of it:
+    float rounding stays a hundred times below that, a different computation (a missing ReLU, other
+    weights) far above it."""
+    if len(got) != len(expected) or got[0] != expected[0]:
+        return False
+    share = math.sqrt(min(1.0, _SAMPLE / got[0]))  # the sampled values' expected share of the norm
+    norm = 1e-4 * expected[1] + 1e-6
+    return abs(got[1] - expected[1]) <= norm and all(abs(a - b) <= norm * share for a, b in zip(got[2:], expected[2:]))
+
+
+class _Tap(TorchFunctionMode):
+    """Fingerprints the output of the first call that uses each watched parameter (a layer's weight)."""
+
+    def __init__(self, watched: dict[int, int], block: torch.Tensor) -> None:
+        super().__init__()
+        self.watched, self.block = watched, block
+        self.prints: dict[int, tuple[float, ...]] = {}
+
+    def __torch_function__(self, func: Any, types: Any, args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None) -> Any:
+        result = func(*args, **(kwargs or {}))
+        if isinstance(result, torch.Tensor):
+            for value in (*args, *(kwargs or {}).values()):
+                layer = self.watched.get(id(value)) if isinstance(value, torch.Tensor) else None
+                if layer is not None and layer not in self.prints:
+                    self.prints[layer] = _fingerprint(result, self.block)
+                    break
+        return result
+
+
+def _run(model: nn.Module, layers: list[list[tuple[str, nn.Parameter]]], shapes: list[list[tuple[int, ...]]],
+         spec: ModelSpec, tapped: int, seed: int) -> tuple[Any, dict[int, tuple[float, ...]], torch.Tensor]:
+    """Fill ``model`` with the check's weights and run it in eval mode on the check's batch: its output, the
+    fingerprints of its first ``tapped`` layers, and the batch. Raises what the model raises."""
+    generator = torch.Generator().manual_seed(seed)
     # One block of random numbers, of prime length, tiled into every parameter from a running offset:
     # as random-looking as fresh numbers for this purpose (no two filters or rows alike) but a memory
     # copy instead of 138M draws from the generator (0.1 s instead of 1.2 s for VGG16).
     block = torch.rand(_BLOCK, generator=generator).mul_(2).sub_(1)
-    offset = 0
-    for (ref_name, ref_param), (learner_name, _) in zip(ref_params, learner_params, strict=True):
-        # He-uniform scale keeps activations in range through deep ReLU stacks; one tensor, shared
-        fan_in = math.prod(ref_param.shape[1:]) if ref_param.dim() > 1 else ref_param.shape[0]
-        bound = math.sqrt(6.0 / fan_in) if ref_param.dim() > 1 else 0.1
-        shared = nn.Parameter(_tiled(block, offset, ref_param.shape, bound), requires_grad=False)
-        offset = (offset + ref_param.numel()) % _BLOCK
-        for model, name in ((reference, ref_name), (learner, learner_name)):
-            owner, _, attr = name.rpartition(".")
-            model.get_submodule(owner)._parameters[attr] = shared
+    _fill(model, layers, shapes, block)
     x = torch.randn((BATCH, *spec.input_shape), generator=generator)
-    reference.eval()
-    learner.eval()
-    with torch.no_grad():
-        expected = reference(x)
-        actual, error = _attempt(lambda: learner(x.clone()), path, "function")
+    watched = {id(model.get_parameter(layer[0][0])): index for index, layer in enumerate(layers[:tapped])}
+    model.eval()
+    tap = _Tap(watched, block)
+    with torch.no_grad(), tap:
+        output = model(x.clone())
+    return output, tap.prints, x
+
+
+def _function(cls: Any, spec: ModelSpec, path: str, learner_rows: tuple[OpRow, ...],
+              reference_rows: tuple[OpRow, ...], expected: FunctionReference, memory_bytes: int) -> FunctionResult:
+    """Give the learner's model the reference's weights, matched layer by layer in the order the forward pass
+    uses them, as far as its layers' shapes take them, run it on the check's batch in eval mode, and compare
+    with what the reference computed (``expected``): the outputs, and every weight layer's values."""
+    macs = sum(row.macs for row in learner_rows)
+    total = len(expected.param_shapes)
+    if memory_bytes and activation_bytes(learner_rows) > memory_bytes // 2:
+        return FunctionResult(spec.label, "too_big", macs=macs, layers=total)
+    if macs > COSTLY * sum(row.macs for row in reference_rows):
+        # its shapes cannot be the reference's, so its outputs could not match: not worth minutes of CPU
+        return FunctionResult(spec.label, "too_costly", macs=macs, layers=total)
+    # parameters in use order, with parallel branches in the reference's order (see canonical_branches)
+    ordered = canonical_branches(list(learner_rows), list(reference_rows))
+    learner, error = _attempt(lambda: _build(cls, spec, "meta"), path, "build")
+    if learner is None:
+        return FunctionResult(spec.label, "error", error=error, macs=macs, layers=total)
+    _, error = _attempt(lambda: materialise(learner, spec.input_shape), path, "forward")  # lazy layers
     if error is not None:
-        return FunctionResult(spec.label, "error", error=error, macs=macs)
+        return FunctionResult(spec.label, "error", error=error, macs=macs, layers=total)
+    if any(buffer.is_meta for buffer in learner.buffers()):
+        learner, error = _attempt(lambda: _build(cls, spec, "cpu"), path, "build")  # buffers need real values
+        if learner is None:
+            return FunctionResult(spec.label, "error", error=error, macs=macs, layers=total)
+    layers = _layers(learner, ordered)
+    shapes = [[tuple(param.shape) for _, param in layer] for layer in layers]
+    fitted = 0
+    while fitted < min(len(shapes), total) and tuple(map(tuple, shapes[fitted])) == expected.param_shapes[fitted]:
+        fitted += 1
+    shapes[:fitted] = [list(group) for group in expected.param_shapes[:fitted]]
+    ran, error = _attempt(lambda: _run(learner, layers, shapes, spec, fitted, expected.seed), path, "function")
+    if error is not None or ran is None:
+        return FunctionResult(spec.label, "error", error=error, macs=macs, layers=total, fitted=fitted)
+    actual, prints, _ = ran
+    same = [index for index in range(fitted) if index in prints and _same_fingerprint(prints[index], expected.layers[index])]
+    first = next((index + 1 for index in range(total) if index not in same), None)
+    counts = {"macs": macs, "layers": total, "fitted": fitted, "matched_layers": len(same), "first_differs": first}
+    if fitted < total or len(layers) != total:
+        return FunctionResult(spec.label, "parameters", **counts)
     if not isinstance(actual, torch.Tensor):
-        return FunctionResult(spec.label, "not_tensor", output_type=_output_type(actual), macs=macs)
-    if actual.shape != expected.shape:
-        return FunctionResult(spec.label, "shape", macs=macs)
-    actual = actual.to(expected.dtype)
-    difference = float((actual - expected).abs().max())
-    scale = float(expected.abs().max())
+        return FunctionResult(spec.label, "not_tensor", output_type=_output_type(actual), **counts)
+    wanted = torch.tensor(expected.output, dtype=torch.float32).view(expected.output_shape)
+    if tuple(actual.shape) != tuple(wanted.shape):
+        return FunctionResult(spec.label, "shape", **counts)
+    actual = actual.to(wanted.dtype)
+    difference = float((actual - wanted).abs().max())
+    scale = float(wanted.abs().max())
     if difference <= 1e-4 * scale + 1e-6:
-        return FunctionResult(spec.label, "same", difference, scale, macs=macs)
+        return FunctionResult(spec.label, "same", difference, scale, **{**counts, "matched_layers": total, "first_differs": None})
     # class scores that sum to 1: a softmax at the end
     probabilities = actual.dim() == 2 and bool(torch.allclose(actual.sum(dim=1), torch.ones(actual.shape[0]), atol=1e-4))
-    return FunctionResult(spec.label, "differs", difference, scale, probabilities, macs=macs)
+    return FunctionResult(spec.label, "differs", difference, scale, probabilities, **counts)
+
+
+def function_reference(spec: ModelSpec, reference_rows: tuple[OpRow, ...]) -> FunctionReference:
+    """The reference's side of the function check (no learner code runs beside it): built from the zoo,
+    filled with the check's weights, run on the check's batch."""
+    model = _build(reference_class(spec), spec, "meta")
+    layers = _layers(model, list(reference_rows))
+    shapes = [[tuple(param.shape) for _, param in layer] for layer in layers]
+    output, prints, _ = _run(model, layers, shapes, spec, len(layers), FUNCTION_SEED)
+    return FunctionReference(spec.label, tuple(tuple(map(tuple, group)) for group in shapes), tuple(output.shape),
+                             tuple(float(v) for v in output.reshape(-1).tolist()),
+                             tuple(prints[index] for index in range(len(layers))), FUNCTION_SEED)
+
+
+def function_references(specs: dict[str, tuple[ModelSpec, tuple[OpRow, ...]]]) -> dict[str, FunctionReference]:
+    """Every asked reference's side of the function check, by key (grader.reference caches them)."""
+    torch.set_num_threads(threads())
+    return {key: function_reference(spec, rows) for key, (spec, rows) in specs.items()}
 
 
 # -- chapter 0: the learner's formula functions against ours -------------------------------------------
@@ -297,10 +392,12 @@ def _formula(module: Any, name: str, cases: list[tuple[Any, ...]], path: str) ->
 
 
 # -- the targets the parent runs in the isolated child -------------------------------------------------
-def probe_chapter(chapter_id: str, path: str, references: dict[str, tuple[OpRow, ...]], hidden_cases: int = 50,
-                  seed: int | None = None, bonus: bool = False, memory_mb: int = 0) -> None:
+def probe_chapter(chapter_id: str, path: str, references: dict[str, tuple[OpRow, ...]],
+                  expected: dict[str, FunctionReference], hidden_cases: int = 50, seed: int | None = None,
+                  bonus: bool = False, memory_mb: int = 0) -> None:
     """Load ``path`` and probe every model of the chapter, sending stage 1 (a ChapterProbe), then one
-    FunctionResult per model that traced. ``references``: each model's reference rows, by label."""
+    FunctionResult per model that traced. ``references``: each model's reference rows, by label;
+    ``expected``: the reference's side of each model's function check, by label."""
     chapter = get_chapter(chapter_id)
     torch.set_num_threads(threads())
     module, error = _attempt(lambda: import_path(path), path, "import")
@@ -316,7 +413,8 @@ def probe_chapter(chapter_id: str, path: str, references: dict[str, tuple[OpRow,
     send_stage(ChapterProbe(models=tuple(probe for _, probe, _ in found)))
     for spec, probe, cls in found:
         if "function" in spec.checks and probe.trace is not None and probe.trace.error is None:
-            send_stage(_function(cls, spec, path, probe.trace.rows, references[spec.label], memory_mb * 2**20))
+            send_stage(_function(cls, spec, path, probe.trace.rows, references[spec.label], expected[spec.label],
+                                 memory_mb * 2**20))
 
 
 def _plain(value: Any) -> Any:

@@ -5,6 +5,7 @@ parent (the CLI, the app, the notebooks) reads the child's answer without it.
     ErrorInfo      an exception in the learner's code: its kind, where (line, source), the exception's own words
     ChapterProbe   stage 1: the file imported, each model built and traced on the meta device
     FunctionResult stage 2, one per model: the model run with the reference's weights
+    FunctionReference what the reference computes in that run (computed once, never beside learner code)
     WorksheetProbe the blanks of a worksheet
 """
 
@@ -14,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 __all__ = ["OpRow", "Rows", "WEIGHT_OPS", "BATCH", "ErrorInfo", "TraceResult", "NumClassesResult", "StructureProbe",
-           "FunctionResult", "FormulaResult", "ChapterProbe", "WorksheetProbe"]
+           "FunctionResult", "FunctionReference", "FormulaResult", "ChapterProbe", "WorksheetProbe"]
 
 WEIGHT_OPS = ("conv2d", "linear")  # the "weight layers" counted as a network's depth
 BATCH = 2  # the batch the child traces and runs: a model that only works for one image is caught
@@ -138,6 +139,37 @@ class FunctionResult:
     output_type: str = ""
     error: ErrorInfo | None = None
     macs: int = 0  # the learner's multiply-accumulates per image, for too_big / too_slow
+    layers: int = 0  # the reference's weight layers (its layers with parameters, in the order forward uses them)
+    fitted: int = 0  # how many of them, from the first, the learner's layers take the reference's weights for
+    matched_layers: int = 0  # how many of those compute the reference's values on the same input
+    first_differs: int | None = None  # 1-based, in that order: the first weight layer whose values differ
+
+
+@dataclass(frozen=True)
+class FunctionReference:
+    """The reference's side of the function check, computed once without any learner code (grader.reference
+    keeps it with the traces; the student edition ships it instead of the reference's source): the shapes of
+    its parameters, layer by layer in the order its forward uses them, and what it computes with the check's
+    weights (tiled from a seeded block, in that order) on the check's seeded batch: its outputs, and a
+    fingerprint of each weight layer's output (its size, norm and two fixed projections)."""
+
+    model: str
+    param_shapes: tuple[tuple[tuple[int, ...], ...], ...]  # per layer with parameters, in use order
+    output_shape: tuple[int, ...]  # with the batch
+    output: tuple[float, ...]  # flattened
+    layers: tuple[tuple[float, ...], ...]  # per layer with parameters: its output's fingerprint
+    seed: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model": self.model, "param_shapes": [[list(shape) for shape in group] for group in self.param_shapes],
+                "output_shape": list(self.output_shape), "output": list(self.output),
+                "layers": [list(layer) for layer in self.layers], "seed": self.seed}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FunctionReference:
+        return cls(data["model"], tuple(tuple(tuple(shape) for shape in group) for group in data["param_shapes"]),
+                   tuple(data["output_shape"]), tuple(data["output"]), tuple(tuple(layer) for layer in data["layers"]),
+                   data.get("seed", 0))
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Any
 
 from grader.compare import Step, weight_depth
 from grader.protocol import OpRow
+from grader.scoring import tidy
 from grader.text import pad, t, width
 
 __all__ = ["Check", "Fix", "Report", "ModelView", "KINDS"]
@@ -41,8 +42,8 @@ class Fix:
 class Check:
     id: str  # e.g. "VGG16.structure"
     passed: bool
-    points: int
-    max_points: int
+    points: float  # partial credit: grader.scoring
+    max_points: float
     kind: str | None = None  # why it failed; one of KINDS
     layer: int | None = None  # 1-based weight layer (conv/linear in execution order) of the first divergence
     suspect: str | None = None  # the hyperparameter to look at
@@ -52,6 +53,7 @@ class Check:
     line: int | None = None  # in the learner's file, when known
     variant: str | None = None  # a well-known variant recognised in the learner's model
     fix: Fix | None = None  # hint 3 as data, when it changes one layer
+    matched: float = 0.0  # the share of the reference this check found matching (grader.scoring turns it into points)
 
     def explain(self, lang: str, levels: int, *, with_id: bool = False, of_total: bool = False) -> str:
         """The check as the learner reads it: its message, then its hints up to level ``levels`` ("hint 2: ...",
@@ -118,12 +120,12 @@ class Report:
     output: str = ""  # the tail of what the learner's code printed
 
     @property
-    def score(self) -> int:
-        return sum(check.points for check in self.checks)
+    def score(self) -> float:
+        return tidy(sum(check.points for check in self.checks))
 
     @property
-    def max_score(self) -> int:
-        return sum(check.max_points for check in self.checks)
+    def max_score(self) -> float:
+        return tidy(sum(check.max_points for check in self.checks))
 
     @property
     def passed(self) -> bool:

@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from grader.texts import app, batch, course, drill, train
+from grader.texts import app, batch, course, drill, fair, train
 from grader.texts import grader as grader_texts
 
 __all__ = ["LANGS", "LANG_NAMES", "TEXTS", "Bilingual", "t", "normalize_lang", "default_lang", "op_label", "a_label",
@@ -46,7 +46,7 @@ def _merge(*tables: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 TEXTS: dict[str, dict[str, str]] = _merge(
     grader_texts.OPS, grader_texts.TEXTS, app.TEXTS, course.TEXTS,
-    drill.TEXTS, train.TEXTS, batch.TEXTS,
+    drill.TEXTS, train.TEXTS, batch.TEXTS, fair.TEXTS,
 )
 
 

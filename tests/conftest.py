@@ -7,6 +7,7 @@ import io
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tarfile
 import tempfile
 from pathlib import Path
@@ -49,6 +50,15 @@ def _default_dtype_and_threads():
     dtype = torch.get_default_dtype()
     yield
     torch.set_default_dtype(dtype)
+
+
+def edition_python(edition: Path, code: str, timeout: float = 600, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` with the student edition as the only cnn-dojo: ``python -I -S`` (no site: not this
+    checkout's editable install), the edition first on sys.path, then the environment's packages (torch, ...)."""
+    paths = [str(edition), *dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])]
+    prelude = f"import sys; sys.path[:0] = {paths!r}\n"
+    return subprocess.run([sys.executable, "-I", "-S", "-c", prelude + code], cwd=cwd or edition, capture_output=True,
+                          text=True, timeout=timeout)
 
 
 def run_torchsummary(model: torch.nn.Module, input_shape: tuple[int, ...]) -> str:

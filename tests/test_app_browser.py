@@ -109,7 +109,7 @@ def test_a_learner_opens_a_chapter_runs_the_check_and_reveals_a_hint(app_url, pa
     expect(page.get_by_role("heading", name="AlexNet (ILSVRC 2012)")).to_be_visible(timeout=WAIT_MS)
     page.get_by_role("tab", name="Model check").click()
     page.get_by_role("button", name="Run the check").click()
-    expect(page.get_by_text("2 of 4 checks do not pass yet: 3/10 points.")).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text("2 of 4 checks do not pass yet: 6.75/10 points.")).to_be_visible(timeout=WAIT_MS)
     _settle(page)
     expect(page.get_by_text("gives 384x11x11, the reference gives 384x13x13.").first).to_be_visible()
     expect(page.get_by_text("First difference at row 7.")).to_be_visible()

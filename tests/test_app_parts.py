@@ -11,12 +11,15 @@ import torch
 
 import solutions
 from app_pages.diagram import branch_blocks, to_dot
-from app_pages.notes import read_notes, split_notes
+from app_pages.notes import read_answers, read_notes, split_notes
 from app_pages.tables import layer_table
 from grader.chapters import CHAPTERS
 from grader.compare import align, first_divergence, weight_depth
+from grader.nbgrader_course import chapter_notebook
 from grader.report import ModelView
 from grader.trace import trace
+from grader.worksheets import WORKSHEETS
+from tests.conftest import committed
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.id)
@@ -27,7 +30,8 @@ def test_the_notes_of_each_chapter_split_into_markdown_and_formulas_in_each_lang
     for lang, section in (("en", english), ("zh-TW", chinese)):
         blocks = read_notes(readme, lang)
         formulas = [body for kind, body in blocks if kind == "latex"]
-        assert len(formulas) == sum(line.strip() == "$$" for line in section.splitlines()) // 2 > 0
+        answers = [body for kind, body in read_answers(readme, lang) if kind == "latex"]
+        assert 0 < len(formulas) + len(answers) == sum(line.strip() == "$$" for line in section.splitlines()) // 2
         assert all("$$" not in body for _, body in blocks)
         prose = "\n".join(body for kind, body in blocks if kind == "markdown")
         assert "## English" not in prose and "## 繁體中文" not in prose
@@ -106,3 +110,33 @@ def test_the_layer_table_pairs_the_alignment_and_marks_what_differs():
     assert frame["match"].iloc[0] == "✓" and frame["reference params"].iloc[0] == 34944
     assert view.learner_index() == (view.divergence, False) == view.reference_index()
     assert list(layer_table(view, "zh-TW").columns)[:3] == ["#", "相符", "參考模型的層"]
+
+
+def _answer_patterns(answer: object) -> list[str]:
+    """How notes would print a worksheet answer: a shape as 6x28x28, 6 x 28 x 28 or (6, 28, 28); a count
+    of 100 or more as 2416, 2,416 or LaTeX's 2{,}416. (Smaller numbers are everywhere in the notes: they
+    are not searched for.)"""
+    if isinstance(answer, tuple):
+        return [re.escape(text) for text in ("x".join(map(str, answer)), " x ".join(map(str, answer)), repr(answer))]
+    if not isinstance(answer, int) or answer < 100:
+        return []
+    forms = {str(answer), f"{answer:,}", f"{answer:,}".replace(",", "{,}")}
+    return [rf"(?<![\d,.]){re.escape(form)}(?![\d,])" for form in forms]
+
+
+@pytest.mark.parametrize("chapter", [c for c in CHAPTERS if c.id in WORKSHEETS], ids=lambda c: c.id)
+def test_the_notes_print_no_worksheet_answer_above_the_worksheet(chapter):
+    """The notes the notebooks, the app and the README show before the worksheet teach the method with other
+    numbers; the chapter's own shapes and counts sit in the answers block after it."""
+    readme = chapter.exercise_path(committed()).parent / "README.md"
+    for lang in ("en", "zh-TW"):
+        shown = "\n".join(body for _, body in read_notes(readme, lang))
+        kept = "\n".join(body for _, body in read_answers(readme, lang))
+        found = [blank.name for blank in WORKSHEETS[chapter.id] for pattern in _answer_patterns(blank.answer())
+                 if re.search(pattern, shown)]
+        assert not found, (lang, found)
+        assert any(re.search(pattern, kept) for blank in WORKSHEETS[chapter.id]
+                   for pattern in _answer_patterns(blank.answer())) or chapter.id == "ch00_formulas", lang
+    notebook = "\n".join(cell.source for cell in chapter_notebook(chapter, root=committed()).cells
+                         if cell.cell_type == "markdown")
+    assert "<details>" not in notebook and "Check your worksheet" not in notebook  # graded: no answers at all

@@ -13,9 +13,12 @@ from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
 from traitlets.config import Config
 
 from grader.chapters import CHAPTERS, Chapter
-from grader.nbgrader_course import build_course, chapter_notebook, notebook_points
+from grader.nbgrader_course import build_course, chapter_notebook, grade_ids, notebook_points
+from grader.nbgrader_execute import notebook_files
 from grader.notebook import CheckFailed, expect, report
 from grader.pipeline import grade, grade_worksheet
+from grader.scoring import Scoring, load_scoring
+from grader.sealed import SealedRequest, run_sealed
 from grader.worksheets import WORKSHEETS
 from tests.conftest import committed
 
@@ -85,9 +88,10 @@ def test_build_writes_the_same_course_twice_and_leaves_foreign_files_alone(tmp_p
     course = tmp_path / "course"
     written = build_course(course, chapters=["ch01", "ch00"], root=committed())
     assert [path.relative_to(course).as_posix() for path in written] == [
-        "nbgrader_config.py", "source/ch00_formulas/ch00_formulas.ipynb", "source/ch01_lenet/ch01_lenet.ipynb"]
+        "nbgrader_config.py", "course.toml", "source/ch00_formulas/ch00_formulas.ipynb", "source/ch01_lenet/ch01_lenet.ipynb"]
     first = {path: path.read_bytes() for path in written}
-    build_course(course, chapters=["ch01", "ch00"], root=committed())
+    again = build_course(course, chapters=["ch01", "ch00"], root=committed())
+    assert course / "course.toml" not in again  # written once, then it is the instructor's
     assert {path: path.read_bytes() for path in written} == first  # deterministic, cell ids included
     (course / "nbgrader_config.py").write_text("c = get_config()  # the instructor's own\n")
     with pytest.raises(FileExistsError):
@@ -109,8 +113,11 @@ def test_the_config_sets_the_course_the_limits_and_this_checkout(tmp_path: Path,
     exec(compile((tmp_path / "nbgrader_config.py").read_text(), "nbgrader_config.py", "exec"), namespace)
     assert config.CourseDirectory.course_id == "cnn-dojo-2026"
     assert config.ExecutePreprocessor.timeout == 90 and config.ClearSolutions.code_stub == {"python": ""}
-    assert "grader.nbgrader_execute.ExecuteUntilDeath" in config.Autograde.autograde_preprocessors
-    assert env["CNN_DOJO_TIMEOUT"] == "15" and str(Path(__file__).resolve().parent.parent) in env["PYTHONPATH"]
+    for preprocessor in ("grader.nbgrader_execute.GradeOutsideKernel", "grader.nbgrader_execute.CheckTestCells"):
+        assert preprocessor in config.Autograde.autograde_preprocessors
+    assert config.OverwriteCells.add_missing_cells is True
+    assert config.ExportApp.plugin_class == "grader.nbgrader_execute.ExportWithTestCells"
+    assert namespace["GRADER_TIMEOUT"] == 15 and namespace["CNN_DOJO"] == str(Path(__file__).resolve().parent.parent)
     assert namespace["ASSIGNMENTS"] == [chapter.id for chapter in CHAPTERS]
 
 
@@ -138,3 +145,60 @@ def test_expect_passes_quietly_and_fails_with_the_graders_hints(tmp_path: Path, 
     assert report("ch01_lenet") is report("ch01_lenet")  # one grading per version of the file
     with pytest.raises(CheckFailed, match="worksheet.CONV1_OUTPUT: .*missing|no such file"):
         expect("ch01_lenet", "worksheet.CONV1_OUTPUT")
+
+
+def test_the_course_config_sets_the_notebooks_points_and_the_rule(tmp_path: Path):
+    """course.toml is the one place: the instructor's points reach the notebooks, and the grader's scoring."""
+    build_course(tmp_path, chapters=["ch01"], root=committed())
+    config = tmp_path / "course.toml"
+    scoring = load_scoring(config)
+    default = Scoring()  # as written: the chapters' declared points and the default rule
+    assert all(scoring.max_points(chapter, check_id) == default.max_points(chapter, check_id)
+               for chapter in CHAPTERS for check_id in grade_ids(chapter).values())
+    assert (scoring.partial, scoring.min_penalty) == (default.partial, default.min_penalty)
+    text = config.read_text().replace("function = 3", "function = 5").replace("min_penalty = 0.25", "min_penalty = 0.5")
+    config.write_text(text + "\n[chapters.ch01_lenet]\nworksheet = 2\n")
+    build_course(tmp_path, chapters=["ch01"], root=committed())
+    notebook = nbformat.read(tmp_path / "source" / "ch01_lenet" / "ch01_lenet.ipynb", as_version=4)
+    points = {cell.id: cell.metadata["nbgrader"]["points"] for cell in notebook.cells
+              if cell.metadata.get("nbgrader", {}).get("grade")}
+    assert points["LeNet5_function"] == 5 and points["worksheet_CONV1_OUTPUT"] == 2 and points["LeNet5_structure"] == 4
+    scoring = load_scoring(config)
+    assert scoring.min_penalty == 0.5 and scoring.earned(4, False, 0.9) == 2 and scoring.earned(4, True, 0) == 4
+    config.write_text("[points]\nstructure = -1\n")
+    with pytest.raises(ValueError, match="structure"):
+        load_scoring(config)
+
+
+def test_the_autograder_reads_the_files_the_writefile_cells_hold():
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("%%writefile lenet.py\nA = 1"),
+        nbformat.v4.new_code_cell("print('not a file')"),
+        nbformat.v4.new_code_cell("\n%%writefile -a lenet.py\nB = 2"),
+        nbformat.v4.new_code_cell("%%writefile grader.py\nfake = True"),
+        nbformat.v4.new_code_cell("%%writefile ./worksheet.py\nX = 3"),
+        nbformat.v4.new_code_cell("%%writefile worksheet.py\nX = 4"),
+        nbformat.v4.new_markdown_cell("%%writefile lenet.py\nC = 3"),
+    ])
+    assert notebook_files(notebook, ["lenet.py", "worksheet.py"]) == {"lenet.py": "A = 1\nB = 2\n", "worksheet.py": "X = 4\n"}
+    assert notebook_files(notebook, ["alexnet.py"]) == {}
+
+
+def test_the_sealed_grader_ignores_the_environment_and_the_working_folder(tmp_path: Path, monkeypatch):
+    """A fake grader package on PYTHONPATH and in the working folder, and CNN_DOJO_* overrides in the
+    environment: the sealed grading (python -I, the grader by path, a clean environment) sees none of them."""
+    fake = tmp_path / "fake"
+    (fake / "grader").mkdir(parents=True)
+    (fake / "grader" / "__init__.py").write_text("raise SystemExit('the fake grader was imported')\n")
+    (fake / "sitecustomize.py").write_text("raise SystemExit('sitecustomize ran')\n")
+    monkeypatch.setenv("PYTHONPATH", str(fake))
+    monkeypatch.setenv("CNN_DOJO_ROOT", str(fake))
+    monkeypatch.setenv("CNN_DOJO_TIMEOUT", "0.001")
+    monkeypatch.chdir(fake)
+    cells = _cells(chapter_notebook(CHAPTERS[1], root=committed()))
+    _, model = _file(cells["model"])
+    answer = run_sealed(SealedRequest("ch01_lenet", model.replace("nn.Linear(84, num_classes)", "nn.Linear(84, 10)"), None))
+    checks = {check["id"]: check for check in answer["model"]["checks"]}
+    assert answer["worksheet"] is None
+    assert [check_id for check_id, check in checks.items() if not check["passed"]] == ["LeNet5.num_classes"]
+    assert answer["model"]["score"] == 9

@@ -254,7 +254,7 @@ def test_every_command_line_verb_speaks_cnn_dojo_lang(monkeypatch: pytest.Monkey
 
     minimal = {"summary": ["VGG16"], "check": ["ch01"], "list": [], "hint": ["ch01"], "watch": [], "nbgrader": ["course"],
                "train": ["ch01"], "batch": ["class", "--chapter", "ch01", "--out", "out"], "report": ["out"],
-               "gradescope": ["ch01", "out.zip"], "gradescope-run": ["ch01"]}
+               "gradescope": ["ch01", "out.zip"], "gradescope-run": ["ch01"], "student-edition": ["out"]}
     monkeypatch.setenv("CNN_DOJO_LANG", "zh-TW")
     parser = build_parser()
     verbs = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))

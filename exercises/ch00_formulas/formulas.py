@@ -8,8 +8,8 @@ The grader compares your functions with torch's own layers on many cases, some o
 def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int = 0) -> int:
     """Output width (or height) of a convolution: W_out = floor((W_in - K + 2P) / S) + 1.
 
-    >>> conv_output_size(224, 11, 4, 2)   # AlexNet's conv1
-    55
+    >>> conv_output_size(224, 7, 2, 3)   # ResNet's conv1
+    112
     """
     # TODO: return the output size. Python's // is floor division.
     raise NotImplementedError
@@ -18,8 +18,8 @@ def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int 
 def pool_output_size(size: int, kernel_size: int, stride: int | None = None, padding: int = 0) -> int:
     """Output width of a max-pool (ceil_mode=False). A stride of None means stride = kernel_size.
 
-    >>> pool_output_size(55, 3, 2)
-    27
+    >>> pool_output_size(35, 3, 2)
+    17
     """
     # TODO: the same formula as the convolution's, with the pooling window F as K.
     raise NotImplementedError
@@ -28,8 +28,8 @@ def pool_output_size(size: int, kernel_size: int, stride: int | None = None, pad
 def conv_params(in_channels: int, out_channels: int, kernel_size: int) -> int:
     """Parameters of an nn.Conv2d with bias: out * in * K * K weights + out biases.
 
-    >>> conv_params(1, 6, 5)   # LeNet's conv1
-    156
+    >>> conv_params(3, 64, 7)   # ResNet's conv1, with a bias
+    9472
     """
     # TODO
     raise NotImplementedError
@@ -38,8 +38,8 @@ def conv_params(in_channels: int, out_channels: int, kernel_size: int) -> int:
 def linear_params(in_features: int, out_features: int) -> int:
     """Parameters of an nn.Linear with bias: in * out weights + out biases.
 
-    >>> linear_params(400, 120)   # LeNet's fc1
-    48120
+    >>> linear_params(1024, 1000)   # GoogLeNet's classifier
+    1025000
     """
     # TODO
     raise NotImplementedError
@@ -50,8 +50,8 @@ def receptive_field(layers: list[tuple[int, int]]) -> int:
 
     Start from r = 1 and jump j = 1; for each layer, r += (kernel_size - 1) * j, then j *= stride.
 
-    >>> receptive_field([(3, 1), (3, 1)])   # two 3x3 see as far as one 5x5
-    5
+    >>> receptive_field([(5, 1), (5, 1)])   # two 5x5 see as far as one 9x9
+    9
     """
     # TODO
     raise NotImplementedError

@@ -23,8 +23,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "course.what.formulas": {"en": "Formulas", "zh-TW": "公式"},
     "course.todo.models": {"en": "implement {names}", "zh-TW": "實作 {names}"},
     "course.todo.formulas": {"en": "implement the functions", "zh-TW": "實作這些函式"},
-    "course.setup": {"en": "# The grader: the test cells below call it (do not change this cell).",
-              "zh-TW": "# 評分程式：下面的測試儲存格會呼叫它（請勿修改這個儲存格）。"},
+    "course.setup": {"en": "# The grader: the test cells below call it for your feedback (do not change this cell).\n"
+                           "# When your notebook is graded, the grader grades the files your cells write, in a Python of its own.",
+              "zh-TW": "# 評分程式：下面的測試儲存格會呼叫它，給你回饋（請勿修改這個儲存格）。\n"
+                       "# 評分時，評分程式會在它自己的 Python 中，為你的儲存格寫出的檔案評分。"},
     "course.worksheet": {"en": "## Worksheet\n\nReplace each `None` with your answer, run the cell, then run the tests "
                         "under it (one point per blank).",
                   "zh-TW": "## 工作單\n\n把每個 `None` 換成你的答案，執行儲存格，再執行下面的測試（每格一分）。"},
@@ -35,6 +37,8 @@ TEXTS: dict[str, dict[str, str]] = {
             "zh-TW": "# 試跑（不計分）：在筆記本裡執行你的檔案。"},
     "course.tests": {"en": "## Tests\n\nEach test cell is one check of the grader, with its points.",
               "zh-TW": "## 測試\n\n每個測試儲存格是評分程式的一項檢查，並標有它的分數。"},
-    "course.hidden": {"en": "# Hidden tests: they run when the notebook is graded.",
-               "zh-TW": "# 隱藏的測試：評分時才會執行。"},
+    "course.hidden_check": {"en": "# A hidden test: it runs when your notebook is graded.",
+                            "zh-TW": "# 隱藏的測試：評分時才會執行。"},
+    "course.random_cases": {"en": "# Here: the fixed cases. When your notebook is graded, {cases} random cases more.",
+                            "zh-TW": "# 這裡執行固定的測資；評分時會再加上 {cases} 個隨機測資。"},
 }
