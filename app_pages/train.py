@@ -17,6 +17,7 @@ import streamlit as st
 import solutions
 from app_pages.common import limits, md, shown
 from app_pages.pictures import boxed, gray, heat_over
+from grader import worked
 from grader.chapters import Chapter
 from grader.digits import load_digits32
 from grader.inside import field_box, geometry, spatial_layers, stacked_3x3, weight_layers
@@ -281,16 +282,6 @@ def _feature_maps(chapter: Chapter, inside: dict, lang: str) -> None:
     st.caption(t("inside.maps_caption", lang))
 
 
-def _steps(chain: tuple[tuple[int, int, int], ...]) -> str:
-    """The receptive-field formula with the numbers in: 1 + (5-1)x1 + (2-1)x1 + (5-1)x2."""
-    parts, jump = ["1"], 1
-    for kernel, stride, dilation in chain:
-        reach = f"{dilation}x({kernel}-1)" if dilation != 1 else f"({kernel}-1)"
-        parts.append(f"{reach}x{jump}")
-        jump *= stride
-    return " + ".join(parts)
-
-
 def _receptive_field(chapter: Chapter, inside: dict, lang: str) -> None:
     st.subheader(t("inside.field_title", lang))
     size = inside["size"]
@@ -314,7 +305,7 @@ def _receptive_field(chapter: Chapter, inside: dict, lang: str) -> None:
         st.image(boxed(item["image"], box["clipped"], 8), width=256)
         st.markdown(t("inside.field", lang, y=y, x=x, number=(choice or 0) + 1, op=op_label(layer.op, lang),
                       size=box["size"], top=box["top"], bottom=box["bottom"], left=box["left"], right=box["right"],
-                      steps=_steps(layer.chain)))
+                      steps=worked.receptive_field(layer.chain, lang).substituted))
         checks = [c for c in inside.get("fields", []) if c["layer"] == choice]
         wrong = [c for c in checks if not c["agree"]]
         if checks and not wrong:

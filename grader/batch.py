@@ -29,11 +29,13 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from grader.chapters import Chapter, get_chapter
+from grader.isolate import DEFAULT_MEMORY_MB
+from grader.scoring import DEFAULT, Scoring
 from grader.submissions import MODEL, WORKSHEET, Submission, find_submissions
 from grader.text import normalize_lang, t
 
@@ -58,6 +60,7 @@ class GradingTask:
     memory_mb: int
     key: str
     grader_version: str
+    scoring: Scoring = DEFAULT  # the course's points and partial-credit rule (course.toml), as nbgrader grades
 
 
 _VERSION: str | None = None
@@ -84,9 +87,11 @@ def grader_version() -> str:
     return _VERSION
 
 
-def task_key(submission: Submission, lang: str, timeout: float, memory_mb: int, version: str) -> str:
-    """What a result is valid for: the submitted files, the grader, the language and the limits."""
-    text = json.dumps([submission.digest(), version, lang, timeout, memory_mb])
+def task_key(submission: Submission, lang: str, timeout: float, memory_mb: int, version: str,
+             scoring: Scoring = DEFAULT) -> str:
+    """What a result is valid for: the submitted files, the grader, the language, the limits and the scoring."""
+    text = json.dumps([submission.digest(), version, lang, timeout, memory_mb,
+                       json.dumps(asdict(scoring), sort_keys=True)])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -144,8 +149,8 @@ def _warm_chapter(chapter: Chapter) -> None:
     _WARM_CHAPTERS.add(chapter.id)
 
 
-def _not_submitted(chapter: Chapter, check_ids: list[str], message: str) -> list[dict[str, Any]]:
-    return [{"id": check_id, "passed": False, "points": 0, "max_points": chapter.max_points(check_id),
+def _not_submitted(chapter: Chapter, check_ids: list[str], message: str, scoring: Scoring) -> list[dict[str, Any]]:
+    return [{"id": check_id, "passed": False, "points": 0, "max_points": scoring.max_points(chapter, check_id),
              "kind": NOT_SUBMITTED, "layer": None, "suspect": None, "message": message, "hints": [message]}
             for check_id in check_ids]
 
@@ -215,17 +220,20 @@ def grade_task(task: GradingTask) -> dict[str, Any]:
         if blanks:
             sheet = place(WORKSHEET)
             if sheet is None:
-                checks += _not_submitted(chapter, blanks, _missing_message(submission, WORKSHEET, chapter, lang))
+                checks += _not_submitted(chapter, blanks, _missing_message(submission, WORKSHEET, chapter, lang),
+                                         task.scoring)
             else:
-                report = grade_worksheet(chapter.id, sheet, lang, timeout=task.timeout, memory_mb=task.memory_mb)
+                report = grade_worksheet(chapter.id, sheet, lang, timeout=task.timeout, memory_mb=task.memory_mb,
+                                         scoring=task.scoring)
                 checks += _relabel(report.checks, prefixes)
         model = place(MODEL)
         if model is None:
-            checks += _not_submitted(chapter, chapter.check_ids(), _missing_message(submission, MODEL, chapter, lang))
+            checks += _not_submitted(chapter, chapter.check_ids(), _missing_message(submission, MODEL, chapter, lang),
+                                     task.scoring)
         else:
             # chapter 0's random cases from a seed of the submission: a rerun gives the same feedback
             report = grade(chapter.id, model, lang, worksheet=False, timeout=task.timeout, memory_mb=task.memory_mb,
-                           seed=int(task.key[:8], 16))
+                           seed=int(task.key[:8], 16), scoring=task.scoring)
             checks += _relabel(report.checks, prefixes)
     return {
         "format": RESULT_FORMAT, "student": submission.student, "chapter": chapter.id, "key": task.key,
@@ -454,9 +462,11 @@ class BatchResult:
     chapters: list[str] = field(default_factory=list)
 
 
-def make_tasks(submissions: Iterable[Submission], lang: str, timeout: float, memory_mb: int) -> list[GradingTask]:
+def make_tasks(submissions: Iterable[Submission], lang: str, timeout: float, memory_mb: int,
+               scoring: Scoring = DEFAULT) -> list[GradingTask]:
     version = grader_version()
-    return [GradingTask(s, lang, timeout, memory_mb, task_key(s, lang, timeout, memory_mb, version), version)
+    return [GradingTask(s, lang, timeout, memory_mb, task_key(s, lang, timeout, memory_mb, version, scoring), version,
+                        scoring)
             for s in submissions]
 
 
@@ -469,13 +479,15 @@ def run_batch(
     scheduler: str | None = None,
     lang: str = "en",
     timeout: float = 20.0,
-    memory_mb: int = 3072,
+    memory_mb: int = DEFAULT_MEMORY_MB,
+    scoring: Scoring = DEFAULT,
     on_start: Callable[[int, int], None] | None = None,
     on_result: Callable[[dict[str, Any]], None] | None = None,
 ) -> BatchResult:
     """Grade every submission under ``root`` for ``chapters`` (None: every chapter handed in) into ``out``.
 
     ``workers``: local worker processes (default: one per core; 0 grades in this process);
+    ``scoring``: the course's points and partial-credit rule (grader.scoring; the default is nbgrader's);
     ``scheduler``: a Dask scheduler's address, or ``local:N``. ``on_start(to_grade, skipped)`` and
     ``on_result(record)`` report progress. Ctrl-C raises KeyboardInterrupt after stopping the workers;
     everything saved before it stays."""
@@ -488,7 +500,7 @@ def run_batch(
     store = ResultStore(Path(out))
     result = BatchResult(total=len(submissions), chapters=sorted({s.chapter for s in submissions}))
     tasks = []
-    for task in make_tasks(submissions, lang, timeout, memory_mb):
+    for task in make_tasks(submissions, lang, timeout, memory_mb, scoring):
         saved = store.load(task.submission.student, task.submission.chapter)
         if saved is not None and saved.get("key") == task.key:
             result.skipped += 1

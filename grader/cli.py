@@ -65,7 +65,7 @@ def _summary(args: argparse.Namespace) -> int:
         from grader.reference import in_edition
 
         if in_edition():
-            raise UsageError(t("edition.no_reference", default_lang(), what=f"summary {name}") +
+            raise UsageError(t("edition.no_reference", default_lang(), what=f"summary {args.model}") +
                              " (summary path/to/file.py::ClassName --input C,H,W works on your own model)")
         try:
             info = solutions.get_model_info(args.model)
@@ -376,6 +376,21 @@ def _lang(text: str) -> str:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def _course_scoring(path: str | None) -> Any:
+    """The scoring of the course config the instructor named (course.toml, as ``nbgrader`` writes it); none
+    named: the default rule, partial credit as in the nbgrader course."""
+    from grader.scoring import DEFAULT, load_scoring
+
+    if path is None:
+        return DEFAULT
+    if not Path(path).is_file():
+        raise UsageError(f"{path}: no such file (the course config, course.toml)")
+    try:
+        return load_scoring(path)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
 def _batch(args: argparse.Namespace) -> int:
     from grader.batch import BatchError, BatchInterrupted, run_batch
     from grader.exports import write_exports
@@ -391,10 +406,11 @@ def _batch(args: argparse.Namespace) -> int:
             raise UsageError(error.args[0]) from None
     if args.workers is not None and args.workers < 0:
         raise UsageError("--workers must be 0 (grade in this process) or more")
+    scoring = _course_scoring(args.course)
     progress = None if args.quiet else _BatchProgress(lang)
     try:
         result = run_batch(Path(args.dir), out, chapters, workers=args.workers, scheduler=args.scheduler, lang=lang,
-                           timeout=args.timeout, memory_mb=args.memory_mb,
+                           timeout=args.timeout, memory_mb=args.memory_mb, scoring=scoring,
                            on_start=progress.start if progress else None,
                            on_result=progress.advance if progress else None)
     except BatchError as error:
@@ -480,7 +496,9 @@ def _gradescope(args: argparse.Namespace) -> int:
         chapter = get_chapter(args.chapter)
     except KeyError as error:
         raise UsageError(error.args[0]) from None
-    path = build_bundle(chapter.id, Path(args.zip), lang=args.lang, timeout=args.timeout, memory_mb=args.memory_mb)
+    _course_scoring(args.course)  # a config with a mistake is refused now, not on Gradescope
+    path = build_bundle(chapter.id, Path(args.zip), lang=args.lang, timeout=args.timeout, memory_mb=args.memory_mb,
+                        course=Path(args.course) if args.course else None)
     print(t("gradescope.wrote", args.lang, path=path))
     return 0
 
@@ -489,7 +507,7 @@ def _gradescope_run(args: argparse.Namespace) -> int:
     from grader.gradescope import run_autograder
 
     report = run_autograder(Path(args.root), args.chapter, lang=args.lang, timeout=args.timeout,
-                            memory_mb=args.memory_mb)
+                            memory_mb=args.memory_mb, scoring=_course_scoring(args.course))
     print(json.dumps({"score": report["score"], "tests": len(report["tests"])}))
     return 0
 
@@ -576,6 +594,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--quiet", action="store_true", help=say("batch_quiet"))
     batch.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help=say("timeout"))
     batch.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, help=say("memory"))
+    batch.add_argument("--course", metavar="COURSE_TOML", help=say("course"))
     batch.set_defaults(run=_batch)
 
     report = verbs.add_parser("report", help=say("report"))
@@ -589,6 +608,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_lang(gradescope)
     gradescope.add_argument("--timeout", type=float, default=60.0, help=say("gradescope_timeout"))
     gradescope.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, help=say("memory"))
+    gradescope.add_argument("--course", metavar="COURSE_TOML", help=say("course"))
     gradescope.set_defaults(run=_gradescope)
 
     run = verbs.add_parser("gradescope-run", help=say("gradescope_run"))
@@ -597,6 +617,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_lang(run)
     run.add_argument("--timeout", type=float, default=60.0, help=say("gradescope_timeout"))
     run.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, help=say("memory"))
+    run.add_argument("--course", metavar="COURSE_TOML", help=say("course"))
     run.set_defaults(run=_gradescope_run)
 
     edition = verbs.add_parser("student-edition", help=say("student_edition"))

@@ -21,6 +21,8 @@ from typing import Any
 
 from grader.batch import make_tasks, write_atomically
 from grader.chapters import ROOT, get_chapter
+from grader.isolate import DEFAULT_MEMORY_MB
+from grader.scoring import DEFAULT, Scoring
 from grader.submissions import find_in_folder
 from grader.text import normalize_lang
 
@@ -48,7 +50,7 @@ _RUN = """#!/usr/bin/env bash
 ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
 PYTHON="${{CNN_DOJO_PYTHON:-$ROOT/venv/bin/python}}"
 cd "$ROOT"  # python -m imports from the current folder first: never another copy of the grader
-exec "$PYTHON" -m grader gradescope-run {chapter} --root "$ROOT" --lang {lang} --timeout {timeout:g} --memory-mb {memory_mb}
+exec "$PYTHON" -m grader gradescope-run {chapter} --root "$ROOT" --lang {lang} --timeout {timeout:g} --memory-mb {memory_mb}{course}
 """
 
 
@@ -73,15 +75,17 @@ def bundle_files(root: Path | None = None) -> list[tuple[Path, str]]:
 
 
 def build_bundle(chapter: str, zip_path: Path, *, lang: str = "en", timeout: float = 60.0,
-                 memory_mb: int = 3072, root: Path | None = None) -> Path:
-    """Write the autograder bundle of ``chapter`` to ``zip_path``; return it."""
+                 memory_mb: int = DEFAULT_MEMORY_MB, root: Path | None = None, course: Path | None = None) -> Path:
+    """Write the autograder bundle of ``chapter`` to ``zip_path``; return it. ``course``: the course config
+    (course.toml) whose points and partial-credit rule the autograder uses, carried in the bundle."""
     chapter_id = get_chapter(chapter).id
     zip_path = Path(zip_path)
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     scripts = {
         "setup.sh": _SETUP.format(torch=_torch_release(), index=TORCH_INDEX),
         "run_autograder": _RUN.format(chapter=chapter_id, lang=normalize_lang(lang), timeout=timeout,
-                                      memory_mb=memory_mb),
+                                      memory_mb=memory_mb,
+                                      course=' --course "$ROOT/source/course.toml"' if course else ""),
     }
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as bundle:
         for name, text in scripts.items():
@@ -91,11 +95,13 @@ def build_bundle(chapter: str, zip_path: Path, *, lang: str = "en", timeout: flo
             bundle.writestr(info, text)
         for path, name in bundle_files(root):
             bundle.write(path, name)
+        if course:
+            bundle.write(course, "course.toml")
     return zip_path
 
 
 def run_autograder(root: Path, chapter: str, *, lang: str = "en", timeout: float = 60.0,
-                   memory_mb: int = 3072) -> dict[str, Any]:
+                   memory_mb: int = DEFAULT_MEMORY_MB, scoring: Scoring = DEFAULT) -> dict[str, Any]:
     """Grade ``root``/submission for ``chapter`` and write ``root``/results/results.json (always: a grader
     that fails writes a zero with the reason, so Gradescope never shows a bare "autograder failed")."""
     from grader.batch import grade_task
@@ -106,7 +112,7 @@ def run_autograder(root: Path, chapter: str, *, lang: str = "en", timeout: float
     results_path = root / "results" / "results.json"
     try:
         submission = find_in_folder("submission", root / "submission", chapter, only_chapter=True)
-        [task] = make_tasks([submission], lang, timeout, memory_mb)
+        [task] = make_tasks([submission], lang, timeout, memory_mb, scoring)
         results = gradescope_results([grade_task(task)], lang)
     except Exception:  # noqa: BLE001 - the student must get an answer, the instructor the reason
         results = {"score": 0, "output": "cnn-dojo could not grade this submission; please tell your instructor.\n"

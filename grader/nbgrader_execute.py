@@ -109,7 +109,7 @@ def _outputs(check: Check, cell_points: float, notes: list[str], lang: str) -> l
     share = check.points / check.max_points if check.max_points else float(check.passed)
     earned = tidy(cell_points * share)
     header = t("sealed.points", lang, check=check.id, points=earned, max_points=cell_points)
-    lines = [*notes, f"{header}  {check.message}" if check.passed else f"{check.explain(lang, 2, prefix=f'{check.id}: ')}\n{header}"]
+    lines = [*notes, f"{header}  {check.message}" if check.passed else f"{check.explain(lang, 2, with_id=True)}\n{header}"]
     if check.passed or earned > 0:
         outputs = [_stream("\n".join(lines))]
         if not check.passed:

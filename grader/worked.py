@@ -86,12 +86,15 @@ def linear_params(inn: int, out: int, bias: bool = True, lang: str = "en", writt
                   formulas.linear_params(inn, out))
 
 
-def receptive_field(layers: list[tuple[int, int]], lang: str = "en") -> Worked:
-    """r = 1 + sum of (K_i - 1) * (the product of the strides before layer i), first layer first."""
+def receptive_field(layers: list[tuple[int, ...]], lang: str = "en") -> Worked:
+    """r = 1 + sum of D_i * (K_i - 1) * (the product of the strides before layer i), first layer first.
+    Each layer is (kernel, stride) or (kernel, stride, dilation); a dilation of 1 is not written."""
     terms, values, jump = [], [], 1
-    for k, s in layers:
-        terms.append(f"({k} - 1) * {jump}")
-        values.append((k - 1) * jump)
+    for k, s, *rest in layers:
+        dilation = rest[0] if rest else 1
+        reach = f"{dilation} * ({k} - 1)" if dilation != 1 else f"({k} - 1)"
+        terms.append(f"{reach} * {jump}")
+        values.append(dilation * (k - 1) * jump)
         jump *= s
     return Worked(t("formula.receptive_field", lang), "1 + " + " + ".join(terms),
                   ("1 + " + " + ".join(map(str, values)),), formulas.receptive_field(layers))

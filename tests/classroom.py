@@ -1,5 +1,6 @@
 """A synthetic class for the batch tests: about 30 students in the three layouts instructors have, each
-with the score they must get, worked out by hand from the points (not asked of the grader).
+with the score they must get, worked out by hand from the points (not asked of the grader), with partial
+credit turned off (a failed check earns nothing).
 
 ch01_lenet: 17 points = 7 worksheet blanks + structure 4, params 2, num_classes 1, function 3.
 ch00_formulas: 16 points = 6 worksheet blanks + 2 per formula (5 formulas).
@@ -89,7 +90,7 @@ def build_class(root: Path) -> dict[str, dict[str, int]]:
     flat("flat_hanging_worksheet", 10, lenet, HANGING_WORKSHEET)  # the worksheet hangs, the model is right
     flat("flat_crash", 7, bad("segfault.py"))  # SIGSEGV at import
     flat("flat_os_exit", 7, bad("os_exit.py"))  # os._exit(3) in forward
-    flat("flat_memory_bomb", 7, bad("memory_hog.py"))  # allocates without bound
+    flat("flat_memory_bomb", 7, bad("memory_bomb.py"))  # allocates without bound, 1 GB at a time
     flat("flat_syntax_error", 7, bad("syntax_error.txt"))
     flat("flat_half_worksheet", 11, lenet, _edited(_text(EXERCISES / LENET / "worksheet.py"), HALF_WORKSHEET))
     flat("flat_untouched", 0, _text(EXERCISES / LENET / "lenet.py"), _text(EXERCISES / LENET / "worksheet.py"))
@@ -145,14 +146,14 @@ def copy_class(source: Path, target: Path) -> Path:
     return target
 
 
-def scores(out: Path) -> dict[str, dict[str, int]]:
+def scores(out: Path) -> dict[str, dict[str, float]]:
     """student -> chapter -> score, from OUT/scores.csv."""
     import csv
 
-    found: dict[str, dict[str, int]] = {}
+    found: dict[str, dict[str, float]] = {}
     with (out / "scores.csv").open(encoding="utf-8-sig", newline="") as file:
         for row in csv.DictReader(file):
-            found.setdefault(row["student"], {})[row["chapter"]] = int(row["score"])
+            found.setdefault(row["student"], {})[row["chapter"]] = float(row["score"])
     return found
 
 

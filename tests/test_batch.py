@@ -22,7 +22,7 @@ import psutil
 import pytest
 
 from grader.submissions import MODEL, WORKSHEET, find_submissions, notebook_files
-from tests.classroom import FORMULAS, LENET, build_class, results, scores
+from tests.classroom import FORMULAS, LEARNERS, LENET, _write, build_class, results, scores
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -31,10 +31,17 @@ pytestmark = pytest.mark.slow
 # well within the time limit even on a loaded machine
 LIMITS = ["--timeout", "3", "--memory-mb", "512"]
 RUN_TIMEOUT = 300  # seconds for one batch command on a busy 2-core machine
+# the class's scores are worked out by hand with all-or-nothing checks (tests/classroom.py): an instructor's
+# course config turns partial credit off; test_partial_credit_is_the_default_as_in_nbgrader covers the default
+ALL_OR_NOTHING = "[partial]\nenabled = false\n"
 
 
 def _command(root: Path, out: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "grader", "batch", str(root), "--chapter", "all", "--out", str(out), *LIMITS, *extra]
+    course = out.parent / "course.toml"
+    course.parent.mkdir(parents=True, exist_ok=True)
+    course.write_text(ALL_OR_NOTHING, encoding="utf-8")
+    return [sys.executable, "-m", "grader", "batch", str(root), "--chapter", "all", "--out", str(out), *LIMITS,
+            "--course", str(course), *extra]
 
 
 def _batch(root: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -129,9 +136,9 @@ def test_grades_csv_has_one_row_per_student_chapter_and_check(classroom, local_r
     assert list(rows[0]) == ["student", "chapter", "check", "points", "max_points", "passed", "kind", "layer",
                              "suspect", "message"]
     assert len(rows) == len(classroom[1]) * 22  # ch01: 7 blanks + 4 model checks; ch00: 6 blanks + 5 formulas
-    total: dict[tuple[str, str], int] = {}
+    total: dict[tuple[str, str], float] = {}
     for row in rows:
-        total[row["student"], row["chapter"]] = total.get((row["student"], row["chapter"]), 0) + int(row["points"])
+        total[row["student"], row["chapter"]] = total.get((row["student"], row["chapter"]), 0) + float(row["points"])
     assert {key: value for key, value in total.items()} == {(s, c): v for s, d in classroom[1].items() for c, v in d.items()}
     carol = next(row for row in rows if row["student"] == "flat_tanh" and row["check"] == "LeNet5.structure")
     assert (carol["passed"], carol["kind"], carol["layer"]) == ("false", "activation", "1")  # tanh after conv layer 1 already
@@ -298,6 +305,49 @@ def test_a_rerun_grades_only_what_changed(classroom, local_run, tmp_path):
     done = _batch(class_copy, out, "--workers", "0")
     assert f"1 graded, {2 * len(expected) - 1} already graded" in done.stdout
     assert scores(out)["flat_tanh"] == {LENET: 17, FORMULAS: 0}
+
+
+def test_partial_credit_is_the_default_as_in_nbgrader(tmp_path):
+    """Without --course a failed check earns the share of the reference it matches (grader.scoring), the
+    same points nbgrader's course and ``grade()`` give the file; another course config grades everything again."""
+    from grader.pipeline import grade
+
+    root, out = tmp_path / "class", tmp_path / "out"
+    sheet = (ROOT / "solutions" / LENET / "worksheet.py").read_text()
+    models = {"ann": ROOT / "solutions" / LENET / "lenet.py", "ben": LEARNERS / LENET / "tanh.py",
+              "cat": LEARNERS / LENET / "bias_false.py"}
+    for student, model in models.items():
+        _write(root / student / "lenet.py", model.read_text())
+        _write(root / student / "worksheet.py", sheet)
+    command = [sys.executable, "-m", "grader", "batch", str(root), "--chapter", "ch01", "--out", str(out), *LIMITS,
+               "--workers", "0"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=RUN_TIMEOUT, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    partial = {student: chapters[LENET] for student, chapters in scores(out).items()}
+    assert partial["ann"] == 17
+    for student, all_or_nothing in (("ben", 10), ("cat", 12)):  # tests/classroom.py's hand-worked scores
+        assert all_or_nothing < partial[student] < 17, (student, partial)
+        own = grade(LENET, root / student / "lenet.py", worksheet=False, timeout=30)
+        assert partial[student] == pytest.approx(7 + own.score)
+    structure = next(c for c in results(out)["ben", LENET]["checks"] if c["id"] == "LeNet5.structure")
+    assert 0 < structure["points"] < structure["max_points"] == 4
+
+    course = tmp_path / "course.toml"
+    course.write_text(ALL_OR_NOTHING, encoding="utf-8")
+    done = subprocess.run([*command, "--course", str(course)], capture_output=True, text=True, timeout=RUN_TIMEOUT,
+                          cwd=ROOT)
+    assert done.returncode == 0 and "3 graded, 0 already graded" in done.stdout, done.stdout + done.stderr[-3000:]
+    assert {student: chapters[LENET] for student, chapters in scores(out).items()} == {"ann": 17, "ben": 10, "cat": 12}
+
+
+def test_a_course_config_with_a_mistake_is_refused_before_grading(tmp_path):
+    course = tmp_path / "course.toml"
+    course.write_text("[points]\nstructur = 4\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "grader", "batch", str(tmp_path), "--chapter", "ch01", "--out",
+                           str(tmp_path / "out"), "--course", str(course)], capture_output=True, text=True,
+                          timeout=RUN_TIMEOUT, cwd=ROOT)
+    assert done.returncode == 2 and "unknown check 'structur'" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()
 
 
 # -- the parts, without grading ---------------------------------------------------------------------------

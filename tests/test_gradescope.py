@@ -81,3 +81,32 @@ def test_an_empty_submission_scores_zero_with_the_reason(bundle, tmp_path):
     results = _autograde(bundle, tmp_path / "autograder", {})
     assert results["score"] == 0 and len(results["tests"]) == 11
     assert all("沒有可以評分的內容" in test["output"] for test in results["tests"])
+
+
+def test_the_course_config_goes_with_the_bundle(tmp_path):
+    """`--course course.toml`: the autograder grades with the course's points and partial-credit rule."""
+    course = tmp_path / "course.toml"
+    course.write_text("[points]\nstructure = 8\n\n[partial]\nenabled = false\n", encoding="utf-8")
+    path = tmp_path / "autograder-ch01.zip"
+    done = subprocess.run([sys.executable, "-m", "grader", "gradescope", "ch01", str(path), "--timeout", "10",
+                           "--course", str(course)], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(path) as archive:
+        assert archive.read("course.toml").decode() == course.read_text()
+        assert '--course "$ROOT/source/course.toml"' in archive.read("run_autograder").decode()
+    results = _autograde(path, tmp_path / "autograder", {
+        "lenet.py": LEARNERS / "ch01_lenet" / "tanh.py",
+        "worksheet.py": ROOT / "solutions" / "ch01_lenet" / "worksheet.py",
+    })
+    tests = {test["name"]: test for test in results["tests"]}
+    assert tests["ch01_lenet LeNet5.structure"]["max_score"] == 8 and tests["ch01_lenet LeNet5.structure"]["score"] == 0
+    assert results["score"] == 7 + 2 + 1  # the worksheet, params and num_classes; structure and function earn nothing
+
+
+def test_a_course_config_with_a_mistake_builds_no_bundle(tmp_path):
+    course = tmp_path / "course.toml"
+    course.write_text("[partial]\nmin_penalty = 2\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "grader", "gradescope", "ch01", str(tmp_path / "out.zip"),
+                           "--course", str(course)], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 2 and "min_penalty must be between 0 and 1" in done.stderr
+    assert not (tmp_path / "out.zip").exists()

@@ -109,12 +109,15 @@ def test_the_config_sets_the_course_the_limits_and_this_checkout(tmp_path: Path,
     build_course(tmp_path, course_id="cnn-dojo-2026", cell_timeout=90, grader_timeout=15)
     config, env = Config(), {}
     monkeypatch.setattr("os.environ", env)
-    namespace = {"get_config": lambda: config}
-    exec(compile((tmp_path / "nbgrader_config.py").read_text(), "nbgrader_config.py", "exec"), namespace)
+    path = tmp_path / "nbgrader_config.py"  # the namespace traitlets' PyFileConfigLoader gives a config file
+    namespace = {"c": config, "get_config": lambda: config, "__file__": str(path)}
+    exec(compile(path.read_text(), str(path), "exec"), namespace)
     assert config.CourseDirectory.course_id == "cnn-dojo-2026"
     assert config.ExecutePreprocessor.timeout == 90 and config.ClearSolutions.code_stub == {"python": ""}
-    for preprocessor in ("grader.nbgrader_execute.GradeOutsideKernel", "grader.nbgrader_execute.CheckTestCells"):
-        assert preprocessor in config.Autograde.autograde_preprocessors
+    assert "grader.nbgrader_execute.GradeOutsideKernel" in config.Autograde.autograde_preprocessors
+    assert "nbgrader.preprocessors.Execute" not in config.Autograde.autograde_preprocessors  # no cell runs in a kernel
+    sanitize = config.Autograde.sanitize_preprocessors
+    assert sanitize.index("grader.nbgrader_execute.CheckTestCells") < sanitize.index("nbgrader.preprocessors.OverwriteCells")
     assert config.OverwriteCells.add_missing_cells is True
     assert config.ExportApp.plugin_class == "grader.nbgrader_execute.ExportWithTestCells"
     assert namespace["GRADER_TIMEOUT"] == 15 and namespace["CNN_DOJO"] == str(Path(__file__).resolve().parent.parent)

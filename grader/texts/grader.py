@@ -345,6 +345,10 @@ TEXTS: dict[str, dict[str, str]] = {
                                  "zh-TW": "在 Dask 叢集上評分：tcp://host:8786，或用 local:N 啟動有 N 個工作行程的本機叢集"},
     "cli.help.batch_gradescope": {"en": "also write OUT/<student>/results.json for Gradescope",
                                   "zh-TW": "同時為 Gradescope 寫出 OUT/<student>/results.json"},
+    "cli.help.course": {"en": "the course config (course.toml, written by `python -m grader nbgrader`): points per "
+                              "check and the partial-credit rule; default: the declared points, with partial credit",
+                        "zh-TW": "課程設定檔（course.toml，由 `python -m grader nbgrader` 寫出）：每項檢查的配分與部分給分規則；"
+                                 "預設：宣告的配分，並給部分分數"},
     "cli.help.batch_quiet": {"en": "no progress bar and no summary (errors only)", "zh-TW": "不顯示進度條與摘要（只顯示錯誤）"},
     "cli.help.report": {"en": "the class report of a batch: OUT/report.html and a summary",
                         "zh-TW": "批改結果的全班報告：OUT/report.html 與摘要"},
