@@ -140,14 +140,16 @@ def train_child(chapter: str, path: str | None, epochs: int, seed: int, progress
     """Train ``chapter``'s recipe and answer with its history, scores and (``inside``) a look inside."""
     recipe = RECIPES[chapter]
     # Ctrl-C in the terminal reaches this child too (one process group): the parent answers it with the
-    # stop file, and the child stops between two batches with what it has
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # stop file, and the child stops between two batches with what it has. Called in the caller's own process
+    # (the tests do), it gives Ctrl-C back: the processes the caller starts later would inherit the ignore.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     torch.set_num_threads(threads())
     progress = _Progress(progress_path)
     try:
         return _train(recipe, path, epochs, seed, progress, stop_path, inside)
     finally:
         progress.close()
+        signal.signal(signal.SIGINT, previous)
 
 
 def _train(recipe: Recipe, path: str | None, epochs: int, seed: int, progress: _Progress, stop_path: str | None,

@@ -4,6 +4,7 @@ the time limit, class activation maps, and the receptive field against gradients
 from __future__ import annotations
 
 import json
+import signal
 import threading
 import time
 
@@ -109,6 +110,8 @@ def test_the_stop_file_ends_the_training_between_batches_with_what_it_has(tmp_pa
     watcher.start()
     answer = train_child("ch01_lenet", None, 40, 0, str(progress), str(stop), False)
     watcher.join()
+    # the caller keeps its Ctrl-C (the processes it starts later inherit an ignored SIGINT)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     assert answer["ok"] and answer["stopped"]
     assert 1 <= answer["epochs"] < 40 and len(answer["history"]) == answer["epochs"]
     assert 0.0 <= answer["test_accuracy"] <= 1.0 and sum(map(sum, answer["confusion"])) == 450
