@@ -290,10 +290,9 @@ def write_atomically(path: Path, text: str) -> None:
             file.flush()
             os.fsync(file.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    finally:  # after os.replace the temporary name is gone; otherwise it is a half-written file
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise
 
 
 # -- the workers ----------------------------------------------------------------------------------------
@@ -346,6 +345,7 @@ class _LocalRunner:
             pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                        initializer=_init_local_worker, initargs=(os.getpid(),))
             futures: dict[Future[dict[str, Any]], GradingTask] = {}
+            all_answered = False
             try:
                 for task in pending:
                     futures[pool.submit(grade_task, task)] = task
@@ -367,13 +367,12 @@ class _LocalRunner:
                             done(task, error)
                         else:
                             done(task, answer)
-            except BaseException:
-                self._stop(pool)
-                raise
-            if pending:
-                self._stop(pool)
-            else:
-                pool.shutdown(wait=True)
+                all_answered = not pending
+            finally:  # Ctrl-C, an error or tasks to retry: kill the workers and the gradings in flight
+                if all_answered:
+                    pool.shutdown(wait=True)
+                else:
+                    self._stop(pool)
 
     @staticmethod
     def _stop(pool: ProcessPoolExecutor) -> None:

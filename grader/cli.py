@@ -521,6 +521,13 @@ def build_parser() -> argparse.ArgumentParser:
     def add_lang(verb: argparse.ArgumentParser, help_key: str = "lang") -> None:
         verb.add_argument("--lang", type=_lang, choices=LANGS, default=lang, help=say(help_key))
 
+    def add_class_grading(verb: argparse.ArgumentParser, timeout: float, timeout_key: str) -> None:
+        """The options every verb that grades a class shares: language, limits and the course's scoring."""
+        add_lang(verb)
+        verb.add_argument("--timeout", type=float, default=timeout, help=say(timeout_key))
+        verb.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, help=say("memory"))
+        verb.add_argument("--course", metavar="COURSE_TOML", help=say("course"))
+
     parser = argparse.ArgumentParser(prog="python -m grader", description=t("cli.help", lang))
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
     verbs.required = True
@@ -589,12 +596,9 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--out", required=True, help=say("batch_out"))
     batch.add_argument("--workers", type=int, help=say("batch_workers"))
     batch.add_argument("--scheduler", metavar="ADDRESS", help=say("batch_scheduler"))
-    add_lang(batch)
     batch.add_argument("--gradescope", action="store_true", help=say("batch_gradescope"))
     batch.add_argument("--quiet", action="store_true", help=say("batch_quiet"))
-    batch.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help=say("timeout"))
-    batch.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, help=say("memory"))
-    batch.add_argument("--course", metavar="COURSE_TOML", help=say("course"))
+    add_class_grading(batch, DEFAULT_TIMEOUT, "timeout")
     batch.set_defaults(run=_batch)
 
     report = verbs.add_parser("report", help=say("report"))
@@ -605,19 +609,13 @@ def build_parser() -> argparse.ArgumentParser:
     gradescope = verbs.add_parser("gradescope", help=say("gradescope"))
     gradescope.add_argument("chapter", help=say("chapter"))
     gradescope.add_argument("zip", help=say("gradescope_zip"))
-    add_lang(gradescope)
-    gradescope.add_argument("--timeout", type=float, default=60.0, help=say("gradescope_timeout"))
-    gradescope.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, help=say("memory"))
-    gradescope.add_argument("--course", metavar="COURSE_TOML", help=say("course"))
+    add_class_grading(gradescope, 60.0, "gradescope_timeout")
     gradescope.set_defaults(run=_gradescope)
 
     run = verbs.add_parser("gradescope-run", help=say("gradescope_run"))
     run.add_argument("chapter", help=say("chapter"))
     run.add_argument("--root", default="/autograder", help=say("gradescope_root"))
-    add_lang(run)
-    run.add_argument("--timeout", type=float, default=60.0, help=say("gradescope_timeout"))
-    run.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, help=say("memory"))
-    run.add_argument("--course", metavar="COURSE_TOML", help=say("course"))
+    add_class_grading(run, 60.0, "gradescope_timeout")
     run.set_defaults(run=_gradescope_run)
 
     edition = verbs.add_parser("student-edition", help=say("student_edition"))
