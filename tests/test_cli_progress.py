@@ -91,3 +91,13 @@ def test_watch_regrades_on_save_and_stops_cleanly_on_ctrl_c(course):
     assert "Traceback" not in "".join(chunks)
     assert (root / "exercises/ch01_lenet/lenet.py").read_text() == (ROOT / "solutions/ch01_lenet/lenet.py").read_text()
     assert Path(root / "exercises/ch01_lenet/worksheet.py").read_text().count("None  # TODO") == 7
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    """`python -m grader summary VGG16 | head -3`, with the reader gone before the table is written."""
+    child = subprocess.Popen([sys.executable, "-m", "grader", "summary", "VGG16"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    child.stdout.close()  # the reader stops before the first line
+    errors = child.stderr.read()
+    assert child.wait(timeout=300) == 141
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors, errors
