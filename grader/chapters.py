@@ -226,7 +226,9 @@ CHAPTERS: tuple[Chapter, ...] = (
         zoo_name="LeNet5",
         # Dive into Deep Learning's LeNet: padding 2 on a 28x28 input, sigmoid, average pooling
         variants=(LRN, Variant("d2l_lenet", (Sign(conv=1, hparams={"padding": 2}), Sign(op="sigmoid"),
-                                             Sign(op="avg_pool2d")), needs=2)),
+                                             Sign(op="avg_pool2d")), needs=2),
+                  # LeCun et al. 1998 as published: tanh and average pooling (its C5 a convolution)
+                  Variant("lecun_lenet", (Sign(op="tanh"), Sign(op="avg_pool2d")))),
         hints={
             "en": ("2 convolution layers + 3 fully-connected layers; pooling is not counted as a layer.",
                    "fc1 takes 16*5*5 = 400 features: 32 -> conv 5x5 -> 28 -> pool -> 14 -> conv 5x5 -> 10 -> pool -> 5."),

@@ -33,7 +33,7 @@ from grader.protocol import FormulaResult, FunctionResult, OpRow, StructureProbe
 from grader.reference import Reference
 from grader.report import Check
 from grader.scoring import DEFAULT, Scoring
-from grader.text import t
+from grader.text import sentences, t
 from grader.worksheets import Blank, check_value
 
 __all__ = ["Comparison", "Limits", "structure_check", "params_check", "num_classes_check", "function_check",
@@ -133,6 +133,9 @@ def structure_check(chapter: Chapter, spec: ModelSpec, comparison: Comparison, l
             list(comparison.learner), traced.output_shape, comparison.probe.single, spec.label, lang)
         depth = sum(1 for row in comparison.learner if row.layer is not None)
         message = t("passed.structure", lang, model=spec.label, layers=len(comparison.learner), depth=depth)
+        read_as_linear = sum(1 for row in comparison.learner if row.written_as is not None)
+        if read_as_linear:
+            message = sentences(lang, message, t("passed.conv_as_linear", lang, count=read_as_linear))
         return _check(chapter, check_id, finding, message, spec.label, scoring=comparison.scoring,
                       matched=structure_matched(comparison.steps) if finding is not None else 0.0)
     finding = diagnose_step(list(comparison.steps), comparison.divergence, spec.label, lang, chapter.branch_table,

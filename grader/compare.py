@@ -13,7 +13,7 @@ from typing import Any
 from grader.formulas import pair, pool_output_size
 from grader.protocol import BATCH, OpRow
 
-__all__ = ["Step", "align", "canonical_branches", "first_divergence", "family", "same", "weight_depth", "alignment_cost", "activation_bytes",
+__all__ = ["Step", "align", "canonical", "canonical_branches", "flatten_first", "activation_first", "first_divergence", "family", "same", "weight_depth", "alignment_cost", "activation_bytes",
            "concat_order_mistakes", "branch_label", "branches", "ACTIVATIONS", "POOLS", "NORMS"]
 
 ACTIVATIONS = {"relu", "sigmoid", "tanh", "leaky_relu", "elu", "gelu", "relu6", "hardtanh", "silu", "softplus", "selu", "prelu"}
@@ -163,6 +163,108 @@ def first_divergence(steps: list[Step]) -> tuple[int, Step] | None:
             continue
         return index, step
     return None
+
+
+# -- the learner's rows, read the way the reference is written ---------------------------------------------
+def canonical(rows: list[OpRow], reference: list[OpRow], stopped: bool = False) -> list[OpRow]:
+    """The learner's rows as the comparison reads them: an activation before a max-pool or dropout it
+    commutes with, a flatten before the ops that compute the same values on either side of it (convolutions
+    over the whole map then read as nn.Linear), parallel branches in the reference's order. None of these
+    changes a value the model computes. ``stopped``: the rows that ran before an error."""
+    return canonical_branches(flatten_first(activation_first(rows), stopped), reference)
+
+
+# an activation that keeps order (a <= b: f(a) <= f(b)) commutes with max-pooling; one that also keeps positive
+# scaling (f(c*x) = c*f(x), c > 0) commutes with dropout, which zeroes values and scales the others up
+_MONOTONE = {"relu", "leaky_relu", "relu6", "sigmoid", "tanh", "elu", "selu", "hardtanh", "softplus"}
+_HOMOGENEOUS = {"relu", "leaky_relu"}
+
+
+def _swaps_with(before: OpRow, activation: OpRow) -> bool:
+    return ((before.op == "max_pool2d" and activation.op in _MONOTONE)
+            or (before.op == "dropout" and activation.op in _HOMOGENEOUS))
+
+
+def activation_first(rows: list[OpRow]) -> list[OpRow]:
+    """The rows with an activation read before the max-pool or dropout just before it, when the order changes
+    no value: F.relu(F.max_pool2d(x, 2)) is F.max_pool2d(F.relu(x), 2) (PyTorch's MNIST example writes the
+    first; the course writes the second)."""
+    out = list(rows)
+    moved = True
+    while moved:
+        moved = False
+        for index in range(len(out) - 1):
+            before, activation = out[index], out[index + 1]
+            read_elsewhere = any(index in row.inputs for row in out[index + 2:])
+            if activation.inputs == (index,) and _swaps_with(before, activation) and not read_elsewhere:
+                out[index] = replace(activation, input_shape=before.input_shape, output_shape=before.input_shape,
+                                     inputs=before.inputs)
+                out[index + 1] = replace(before, inputs=(index,))
+                moved = True
+    return out
+
+
+def _covers_its_input(row: OpRow) -> bool:
+    """A convolution whose kernel covers its whole input map, unpadded: one output position, where each
+    filter is a dot product with the whole map."""
+    h = row.hparams
+    return (row.op == "conv2d" and len(row.input_shape) == 3 and row.output_shape[1:] == (1, 1)
+            and pair(h.get("kernel_size", 0)) == tuple(row.input_shape[1:]) and pair(h.get("padding", 0)) == (0, 0)
+            and pair(h.get("dilation", 1)) == (1, 1) and h.get("groups", 1) == 1)
+
+
+def _commutes_with_flatten(row: OpRow) -> bool:
+    """Computes the same values on a map as on its flattened features: an element-wise op, a convolution
+    over the whole map (nn.Linear written another way), or a batch norm on a 1x1 map."""
+    return (row.op in ACTIVATIONS or row.op == "dropout" or _covers_its_input(row)
+            or (row.op == "batch_norm" and row.output_shape[1:] == (1, 1)))
+
+
+def flatten_first(rows: list[OpRow], stopped: bool = False) -> list[OpRow]:
+    """The rows with each flatten moved up past the ops just before it that compute the same values either
+    way: a ReLU or a dropout before the flatten, and a convolution over the whole map then flattened, which
+    is nn.Linear written another way (LeNet-5's C5 in LeCun's paper; VGG's fc6 to fc8 in Caffe's fully
+    convolutional form: the same weights, reshaped). Each such convolution becomes a ``linear`` row.
+    ``stopped`` (the rows that ran before an error): rows that end in such a convolution, and what commutes
+    with the flatten after it, are read the same way, as if the flatten that never ran came after them."""
+    out = list(rows)
+    for flatten, row in enumerate(rows):
+        if row.op == "flatten" and row.inputs == (flatten - 1,) and len(row.input_shape) == 3:
+            first = _chain_start(out, flatten)
+            read_elsewhere = any(first <= i < flatten for later in out[flatten + 1:] for i in later.inputs)  # a skip
+            if first < flatten and not read_elsewhere:
+                out = _flatten_at(out, first, flatten, out[flatten])
+    if stopped and out:
+        first = _chain_start(out, len(out))
+        if any(_covers_its_input(row) for row in out[first:]):
+            out = _flatten_at(out, first, len(out), OpRow("flatten", (), ()))
+    return out
+
+
+def _chain_start(rows: list[OpRow], end: int) -> int:
+    """Where the rows before ``end`` that commute with a flatten begin, along a chain in which each row reads
+    only the row before it."""
+    first = end
+    while first > 0 and _commutes_with_flatten(rows[first - 1]) and (
+            first == end or rows[first].inputs == (first - 1,)):
+        first -= 1
+    return first
+
+
+def _flatten_at(rows: list[OpRow], first: int, end: int, flatten: OpRow) -> list[OpRow]:
+    """rows[first:end] read after ``flatten`` (rows[end], or a flatten that never ran), which moves to ``first``."""
+    moved = [replace(flatten, input_shape=rows[first].input_shape, output_shape=(math.prod(rows[first].input_shape),),
+                     inputs=rows[first].inputs)]
+    for index in range(first, end):
+        row = rows[index]
+        shape_in, shape_out = (math.prod(row.input_shape),), (math.prod(row.output_shape),)
+        if row.op == "conv2d":
+            hparams = {"in_features": shape_in[0], "out_features": shape_out[0], "bias": row.hparams.get("bias", True)}
+            row = replace(row, op="linear", hparams=hparams, written_as=row)
+        moved.append(replace(row, input_shape=shape_in, output_shape=shape_out, inputs=(first + len(moved) - 1,)))
+    # the chain keeps its length, so no other row's index changes; the flatten's readers now read the chain's
+    # last row, which sits where the flatten was
+    return [*rows[:first], *moved, *rows[end + 1:]]
 
 
 # -- parallel branches -----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from grader.compare import (
     align,
     alignment_cost,
     branches,
+    canonical,
     concat_order_mistakes,
     family,
     first_divergence,
@@ -234,6 +235,37 @@ def diagnose_step(steps: list[Step], index: int, model: str, lang: str, table: B
                   reference: list[OpRow] | None = None) -> Finding:
     """Explain the first divergence, ``steps[index]``. With the chapter's ``table`` (GoogLeNet's Table 1) and
     the whole ``reference``, a mistake inside a module of parallel branches is named by module and column."""
+    step = steps[index]
+    got = step.learner
+    if got is None or got.written_as is None:
+        return _diagnose_step(steps, index, model, lang, table, reference)
+    # the learner wrote a convolution that the comparison reads as nn.Linear: compare it, in the hints, with the
+    # reference's layer written as the same convolution, and say why it is read so
+    if step.kind == "changed" and step.reference is not None and step.reference.op == "linear":
+        step = Step(_as_convolution(step.reference, got.written_as), got.written_as)
+    finding = _diagnose_step([*steps[:index], step, *steps[index + 1:]], index, model, lang, table, reference)
+    note = conv_as_linear(got, lang)
+    return replace(finding, message=sentences(lang, finding.message, note),
+                   hints=[sentences(lang, finding.hints[0], note), *finding.hints[1:]] if finding.hints else [note])
+
+
+def conv_as_linear(row: OpRow, lang: str) -> str:
+    """'`self.fc6` is nn.Conv2d(256, 4000, kernel_size=6) over its whole 256x6x6 input: ...'."""
+    written = row.written_as
+    assert written is not None
+    return t("note.conv_as_linear", lang, code=code(row.module), written=describe(written),
+             map="x".join(map(str, written.input_shape)), linear=describe(row))
+
+
+def _as_convolution(linear: OpRow, conv: OpRow) -> OpRow:
+    """The reference's fully-connected layer written as the learner's convolution over the whole map."""
+    out = linear.hparams["out_features"]
+    return replace(linear, op="conv2d", input_shape=conv.input_shape, output_shape=(out, 1, 1),
+                   hparams={**conv.hparams, "out_channels": out, "bias": linear.hparams.get("bias", True)})
+
+
+def _diagnose_step(steps: list[Step], index: int, model: str, lang: str, table: BranchTable | None,
+                   reference: list[OpRow] | None) -> Finding:
     last_layer = None
     previous: OpRow | None = None
     for step in steps[:index]:
@@ -509,7 +541,7 @@ def diagnose_crash(error: ErrorInfo, raw: Finding, partial: list[OpRow], referen
     then gives 576 features"). Only when every row before the error matches is the error site itself the
     diagnosis. The exception's own words, at the learner's line (``raw``), stay under hint 1. Returns the
     finding, the alignment and the index of the root cause in it."""
-    steps = _crash_alignment(error, partial, reference)
+    steps = _crash_alignment(error, canonical(partial, reference, stopped=True), reference)
     found = first_divergence(steps)
     site = _site(error, partial, model, lang, weights)
     variant = recognise_variant(variants, partial)
@@ -633,6 +665,8 @@ def params_finding(steps: list[Step], total: int, reference_total: int, used: in
         ref, got = step.reference, step.learner
         if ref is None or got is None or ref.op != got.op or ref.params == got.params:
             continue
+        if got.written_as is not None:  # a convolution over the whole map: speak of it as the learner wrote it
+            ref, got = _as_convolution(ref, got.written_as), got.written_as
         where = _where(got, lang, None) if got.layer else op_label(got.op, lang)
         message = t("params.layer", lang, model=model, where=where, got=got.params, expected=ref.params)
         hints = [message]
@@ -710,8 +744,9 @@ def function_finding(result: FunctionResult | None, *, structure_passed: bool, l
         return Finding("function", message, [message, t("function.slow_why", lang)])
     if status == "error" and result.error is not None:
         return load_finding(result.error, path, model, lang, memory_mb)
-    # the first weight layer whose values differ, named as the learner wrote it (the reference's where it has none)
-    index = (result.first_differs or 0) - 1
+    # the first weight layer whose values differ (or, when the weights do not fit, the first that does not take
+    # them), named as the learner wrote it (the reference's where it has none)
+    index = result.fitted if status == "parameters" else (result.first_differs or 0) - 1
     mine, theirs = [row for row in learner if row.param_names], [row for row in (reference or []) if row.param_names]
     first = (mine[index] if index < len(mine) else theirs[index] if index < len(theirs) else None) if index >= 0 else None
     where = _where(first, lang, None) if first is not None else ""

@@ -27,7 +27,7 @@ from grader.checks import (
     structure_check,
     worksheet_checks,
 )
-from grader.compare import align, canonical_branches, first_divergence
+from grader.compare import align, canonical, first_divergence
 from grader.diagnose import Finding, diagnose_crash, load_finding, outcome_finding
 from grader.isolate import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Outcome, run_isolated
 from grader.protocol import ChapterProbe, FunctionResult, StructureProbe, WorksheetProbe
@@ -76,8 +76,9 @@ def _model_checks(chapter: Chapter, spec: ModelSpec, probe: StructureProbe, func
                                                         traced.weights)
         views[spec.label] = ModelView(spec.label, ref.rows, traced.rows, tuple(steps), divergence)
         return failed(chapter, ids, finding, spec.label, scoring)
-    # parallel branches computed in another order are fine: compare them in the reference's order
-    learner = tuple(canonical_branches(list(traced.rows), list(ref.rows)))
+    # parallel branches computed in another order, a fully-connected layer written as a convolution over the
+    # whole map: the same function, compared as the reference writes it
+    learner = tuple(canonical(list(traced.rows), list(ref.rows)))
     steps = tuple(align(list(ref.rows), list(learner)))
     found = first_divergence(list(steps))
     function = functions.get(spec.label)

@@ -27,7 +27,7 @@ from torch.overrides import TorchFunctionMode
 
 from grader import formulas
 from grader.chapters import FORMULA_FUNCTIONS, Chapter, ModelSpec, get_chapter
-from grader.compare import activation_bytes, canonical_branches
+from grader.compare import activation_bytes, canonical
 from grader.isolate import send_stage, threads
 from grader.load import LoadError, error_info, import_path, missing
 from grader.protocol import (
@@ -284,8 +284,8 @@ def _function(cls: Any, spec: ModelSpec, path: str, learner_rows: tuple[OpRow, .
     if macs > COSTLY * sum(row.macs for row in reference_rows):
         # its shapes cannot be the reference's, so its outputs could not match: not worth minutes of CPU
         return FunctionResult(spec.label, "too_costly", macs=macs, layers=total)
-    # parameters in use order, with parallel branches in the reference's order (see canonical_branches)
-    ordered = canonical_branches(list(learner_rows), list(reference_rows))
+    # parameters in use order, read as the reference is written (see grader.compare.canonical)
+    ordered = canonical(list(learner_rows), list(reference_rows))
     learner, error = _attempt(lambda: _build(cls, spec, "meta"), path, "build")
     if learner is None:
         return FunctionResult(spec.label, "error", error=error, macs=macs, layers=total)
@@ -299,9 +299,9 @@ def _function(cls: Any, spec: ModelSpec, path: str, learner_rows: tuple[OpRow, .
     layers = _layers(learner, ordered)
     shapes = [[tuple(param.shape) for _, param in layer] for layer in layers]
     fitted = 0
-    while fitted < min(len(shapes), total) and tuple(map(tuple, shapes[fitted])) == expected.param_shapes[fitted]:
+    kinds = [row.op for row in ordered if row.param_names]  # "linear" for a convolution over the whole map
+    while fitted < min(len(shapes), total) and _takes(shapes[fitted], expected.param_shapes[fitted], kinds[fitted]):
         fitted += 1
-    shapes[:fitted] = [list(group) for group in expected.param_shapes[:fitted]]
     ran, error = _attempt(lambda: _run(learner, layers, shapes, spec, fitted, expected.seed), path, "function")
     if error is not None or ran is None:
         return FunctionResult(spec.label, "error", error=error, macs=macs, layers=total, fitted=fitted)
@@ -324,6 +324,16 @@ def _function(cls: Any, spec: ModelSpec, path: str, learner_rows: tuple[OpRow, .
     # class scores that sum to 1: a softmax at the end
     probabilities = actual.dim() == 2 and bool(torch.allclose(actual.sum(dim=1), torch.ones(actual.shape[0]), atol=1e-4))
     return FunctionResult(spec.label, "differs", difference, scale, probabilities, **counts)
+
+
+def _takes(shapes: list[tuple[int, ...]], wanted: tuple[tuple[int, ...], ...], op: str) -> bool:
+    """Whether a layer's parameters take the reference's: the same shapes, or a convolution over the whole
+    map where the reference has nn.Linear (out x in*k*k for out x in x k x k: flatten's order, so the same
+    numbers tiled into either shape are the same weights)."""
+    if len(shapes) != len(wanted):
+        return False
+    return all(shape == want or (op == "linear" and len(shape) == 4 and len(want) == 2 and shape[0] == want[0]
+                                 and math.prod(shape) == math.prod(want)) for shape, want in zip(shapes, wanted))
 
 
 def function_reference(spec: ModelSpec, reference_rows: tuple[OpRow, ...]) -> FunctionReference:

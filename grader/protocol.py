@@ -36,6 +36,9 @@ class OpRow:
     layer: int | None = None  # 1-based index among conv2d/linear rows, in execution order
     param_names: tuple[str, ...] = ()
     inputs: tuple[int, ...] = ()  # indices of the rows whose outputs this op reads; -1 is the model's input
+    # the row as the learner's code ran it, where the comparison reads it as another op computing the same
+    # values (a convolution over the whole map read as nn.Linear: grader.compare.flatten_first)
+    written_as: OpRow | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -43,6 +46,9 @@ class OpRow:
         data["input_shape"] = list(self.input_shape)
         data["param_names"] = list(self.param_names)
         data["inputs"] = list(self.inputs)
+        data.pop("written_as")  # only the comparison's reading of a learner's row has one
+        if self.written_as is not None:
+            data["written_as"] = self.written_as.to_dict()
         return data
 
     @classmethod
@@ -54,6 +60,7 @@ class OpRow:
             params=data.get("params", 0), macs=data.get("macs", 0), hparams=hparams, module=data.get("module", ""),
             module_type=data.get("module_type", ""), layer=data.get("layer"),
             param_names=tuple(data.get("param_names", ())), inputs=tuple(data.get("inputs", ())),
+            written_as=cls.from_dict(data["written_as"]) if data.get("written_as") else None,
         )
 
 

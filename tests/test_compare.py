@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 from grader.compare import (
     activation_bytes,
+    activation_first,
     align,
     alignment_cost,
     canonical_branches,
     first_divergence,
+    flatten_first,
     same,
     weight_depth,
 )
@@ -74,3 +77,60 @@ def test_depth_counts_the_longest_path_and_memory_the_largest_step() -> None:
     assert weight_depth(CHAIN) == 2
     assert activation_bytes(CHAIN) == (8 * 32 * 32 + 8 * 32 * 32) * 2 * 4  # the ReLU: 8x32x32 in and out
     assert activation_bytes([replace(CHAIN[0], input_shape=(1,), output_shape=(1,))], batch=1) == 8
+
+
+# -- the canonical form: the same values, written another way ---------------------------------------------
+def _flat(shape, inputs) -> OpRow:
+    return OpRow("flatten", (math.prod(shape),), shape, inputs=inputs)
+
+
+def test_a_convolution_over_the_whole_map_then_flattened_reads_as_a_linear_layer() -> None:
+    """pool -> conv 5x5 over the 16x5x5 map -> ReLU -> flatten -> fc: LeNet-5's C5 as the paper draws it."""
+    c5 = conv(120, 1, k=5, p=0, inn=16, layer=3, inputs=(0,))
+    c5 = replace(c5, input_shape=(16, 5, 5), params=48120, macs=48000)
+    fc = OpRow("linear", (84,), (120,), layer=4, inputs=(3,), hparams={"in_features": 120, "out_features": 84, "bias": True})
+    rows = [pool(16, 10, 5, False, (-1,)), c5, relu((120, 1, 1), (1,)), _flat((120, 1, 1), (2,)), fc]
+    read = flatten_first(rows)
+    assert [row.op for row in read] == ["max_pool2d", "flatten", "linear", "relu", "linear"]
+    flat, linear, act = read[1:4]
+    assert (flat.input_shape, flat.output_shape, flat.inputs) == ((16, 5, 5), (400,), (0,))
+    assert linear.hparams == {"in_features": 400, "out_features": 120, "bias": True}
+    assert (linear.input_shape, linear.output_shape, linear.inputs, linear.params) == ((400,), (120,), (1,), 48120)
+    assert linear.written_as == c5 and (act.output_shape, act.inputs) == ((120,), (2,))
+    assert read[4] == fc  # the fc after still reads index 3: now the ReLU, the same 120 values
+    assert OpRow.from_dict(linear.to_dict()) == linear  # it travels with the report
+
+
+def test_a_convolution_that_does_not_cover_its_map_or_feeds_a_skip_stays_a_convolution() -> None:
+    padded = replace(conv(120, 3, k=5, p=2, inn=16, inputs=(-1,)), input_shape=(16, 3, 3))  # padding: 3x3 out
+    rows = [padded, _flat((120, 3, 3), (0,))]
+    assert flatten_first(rows) == rows
+    c5 = replace(conv(120, 1, k=5, p=0, inn=16, inputs=(-1,)), input_shape=(16, 5, 5))
+    skip = OpRow("add", (120,), (120,), inputs=(1, 0))  # reads the convolution's own output again
+    rows = [c5, _flat((120, 1, 1), (0,)), skip]
+    assert flatten_first(rows) == rows
+
+
+def test_an_activation_after_max_pooling_reads_before_it_but_not_after_average_pooling() -> None:
+    rows = [conv(8, 32), pool(8, 32, 16, False, (0,)), relu((8, 16, 16), (1,)), conv(16, 16, inn=8, layer=2, inputs=(2,))]
+    read = activation_first(rows)
+    assert [row.op for row in read] == ["conv2d", "relu", "max_pool2d", "conv2d"]
+    assert (read[1].input_shape, read[1].inputs, read[2].inputs) == ((8, 32, 32), (0,), (1,))
+    assert [step.kind for step in align(CHAIN, read)] == ["same"] * 4
+    average = [rows[0], replace(rows[1], op="avg_pool2d"), *rows[2:]]
+    assert activation_first(average) == average  # relu(mean) is not mean(relu)
+    dropout = OpRow("dropout", (8,), (8,), inputs=(-1,), hparams={"p": 0.5})
+    assert activation_first([dropout, OpRow("sigmoid", (8,), (8,), inputs=(0,))])[0].op == "dropout"  # sigmoid(0) != 0
+    assert activation_first([dropout, relu((8,), (0,))])[0].op == "relu"
+
+
+def test_rows_that_stopped_after_a_convolution_over_the_whole_map_read_as_if_flattened() -> None:
+    """fc6 as a 6x6 convolution, then the forward pass raised at fc7: the flatten never ran."""
+    fc6 = replace(conv(4000, 1, k=6, p=0, inn=256, layer=6, inputs=(-1,)), input_shape=(256, 6, 6))
+    rows = [OpRow("dropout", (256, 6, 6), (256, 6, 6), inputs=(-1,), hparams={"p": 0.5}), replace(fc6, inputs=(0,)),
+            relu((4000, 1, 1), (1,))]
+    assert flatten_first(rows) == rows  # a complete run without a flatten: nothing to move
+    read = flatten_first(rows, stopped=True)
+    assert [row.op for row in read] == ["flatten", "dropout", "linear", "relu"]
+    assert [row.inputs for row in read] == [(-1,), (0,), (1,), (2,)]
+    assert read[2].hparams == {"in_features": 9216, "out_features": 4000, "bias": True}

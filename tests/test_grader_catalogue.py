@@ -30,9 +30,9 @@ import torch
 from torch import nn
 
 from grader import reference
-from grader.chapters import get_chapter
+from grader.chapters import CHAPTERS, get_chapter
 from grader.cli import main
-from grader.compare import align, canonical_branches, first_divergence
+from grader.compare import align, canonical, first_divergence
 from grader.diagnose import Finding, diagnose_crash
 from grader.edition import build_student_edition
 from grader.isolate import warm_up
@@ -108,6 +108,10 @@ CATALOGUE = [
     case("ch01_lenet/no_return.py", "LeNet5.structure", "output", None, None),
     case("ch01_lenet/foward_typo.py", "LeNet5.structure", "no_forward", None, None),
     case("ch01_lenet/d2l_lenet.py", "LeNet5.structure", "shape", 1, "padding"),  # root cause, not the crash
+    case("ch01_lenet/correct_c5_conv.py"),  # C5 as a 5x5 convolution over the 5x5 map is fc1
+    case("ch01_lenet/correct_mnist_example.py"),  # F.relu(F.max_pool2d(...)): the same values
+    case("ch01_lenet/lecun_tanh_avgpool.py", "LeNet5.structure", "activation", 1, None),
+    case("ch01_lenet/mnist_example_pad_conv2.py", "LeNet5.structure", "shape", 2, "padding"),
     # -- chapter 2: AlexNet -----------------------------------------------------------------------------
     case("ch02_alexnet/correct_sequential.py"),
     case("ch02_alexnet/correct_functional.py"),
@@ -125,6 +129,9 @@ CATALOGUE = [
     case("ch02_alexnet/correct_lazy.py"),
     case("ch02_alexnet/cifar_first_block.py", "AlexNet.structure", "shape", 1, "kernel_size"),
     case("ch02_alexnet/flatten_no_start_dim.py", "AlexNet.structure", "batch", 5, "start_dim"),
+    case("ch02_alexnet/correct_fully_convolutional.py"),
+    case("ch02_alexnet/fully_convolutional_fc6_4000.py", "AlexNet.structure", "shape", 6, "out_channels"),
+    case("ch02_alexnet/fully_convolutional_fc6_4000_unadjusted.py", "AlexNet.structure", "shape", 6, "out_channels"),
     # -- chapter 3: ZFNet -------------------------------------------------------------------------------
     case("ch03_zfnet/correct_sequential.py"),
     case("ch03_zfnet/correct_functional.py"),
@@ -137,6 +144,7 @@ CATALOGUE = [
     case("ch03_zfnet/avgpool_last.py", "ZFNet.structure", "pooling", 5, None),
     case("ch03_zfnet/lrn.py", "ZFNet.structure", "extra_layer", 1, None),
     case("ch03_zfnet/returns_tuple.py", "ZFNet.structure", "output", None, None),
+    case("ch03_zfnet/correct_pool_then_relu.py"),
     # -- chapter 4: NiN ---------------------------------------------------------------------------------
     case("ch04_nin/correct_d2l.py"),
     case("ch04_nin/correct_solution_style.py"),
@@ -169,6 +177,7 @@ CATALOGUE = [
     case("ch05_vgg/view_one_row.py", "VGG16.structure", "batch", 13, "start_dim"),
     case("ch05_vgg/forward_inside_init.py", "VGG16.structure", "no_forward", None, None),
     case("ch05_vgg/misnamed_vgg.py", "VGG16.structure", "missing_class", None, None),
+    case("ch05_vgg/correct_fully_convolutional.py"),
     # -- chapter 6: GoogLeNet (Inception 3a on 192x28x28, then the whole network) ------------------------
     case("ch06_googlenet/correct_sequential.py"),
     case("ch06_googlenet/correct_loop_branches.py"),
@@ -229,6 +238,7 @@ def test_the_catalogue_covers_every_network() -> None:
 # -- what else a verdict says: the variant it recognised, the other checks ----------------------------
 @pytest.mark.parametrize(("file", "check", "variant", "words"), [
     ("ch01_lenet/d2l_lenet_adapted.py", "LeNet5.structure", "d2l_lenet", "Dive into Deep Learning"),
+    ("ch01_lenet/lecun_tanh_avgpool.py", "LeNet5.structure", "lecun_lenet", "LeCun et al. published it in 1998"),
     ("ch02_alexnet/torchvision_64.py", "AlexNet.structure", "torchvision_alexnet", "torchvision's AlexNet"),
     ("ch02_alexnet/lrn.py", "AlexNet.structure", "lrn", "(LRN)"),
     ("ch03_zfnet/lrn.py", "ZFNet.structure", "lrn", "(LRN)"),
@@ -533,6 +543,14 @@ def test_cli_unknown_chapter_is_a_usage_error(capsys: pytest.CaptureFixture[str]
     assert out == "" and "ch99" in err and "ch05_vgg" in err  # names the chapters there are
 
 
+@pytest.mark.parametrize("spec", [spec for chapter in CHAPTERS for spec in chapter.models], ids=lambda spec: spec.label)
+def test_every_reference_is_in_the_form_the_comparison_reads(spec) -> None:
+    """The learner's rows are read in a canonical form (grader.compare.canonical: ReLU before max-pool, flatten
+    before element-wise ops); the references must already be in it, or a correct model would differ."""
+    rows = list(reference.for_spec(spec).rows)
+    assert canonical(rows, rows) == rows
+
+
 # -- hints never contradict the exercise ------------------------------------------------------------------
 # For every learner file whose first failing check is about the structure, applying the fix hint 3 describes
 # (Check.fix) to the learner's own model moves the first difference from the reference strictly later, or
@@ -545,10 +563,11 @@ STRUCTURE_KINDS = {"shape", "params", "layer_type", "missing_layer", "extra_laye
 def _progress(model: nn.Module, input_shape: tuple[int, ...], ref_rows: list) -> float:
     """How many reference rows match before the first difference (infinity: every row matches)."""
     try:
-        rows = canonical_branches(list(trace(model, input_shape).rows), ref_rows)
+        rows = canonical(list(trace(model, input_shape).rows), ref_rows)
         steps, crashed = align(ref_rows, rows), False
     except Exception as error:  # noqa: BLE001 - the learner's model raising is what we measure
-        steps, crashed = align(ref_rows, list(getattr(error, "partial_rows", None) or []), stopped=True), True
+        partial = canonical(list(getattr(error, "partial_rows", None) or []), ref_rows, stopped=True)
+        steps, crashed = align(ref_rows, partial, stopped=True), True
     found = first_divergence(steps)
     if found is None and not crashed:
         return math.inf
