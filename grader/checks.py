@@ -16,7 +16,7 @@ from typing import Any
 
 from grader import worked
 from grader.chapters import Chapter, ModelSpec
-from grader.compare import Step, activation_bytes, is_optional
+from grader.compare import Step, activation_bytes, is_optional, read_as_linear
 from grader.diagnose import (
     Finding,
     diagnose_step,
@@ -133,9 +133,9 @@ def structure_check(chapter: Chapter, spec: ModelSpec, comparison: Comparison, l
             list(comparison.learner), traced.output_shape, comparison.probe.single, spec.label, lang)
         depth = sum(1 for row in comparison.learner if row.layer is not None)
         message = t("passed.structure", lang, model=spec.label, layers=len(comparison.learner), depth=depth)
-        read_as_linear = sum(1 for row in comparison.learner if row.written_as is not None)
-        if read_as_linear:
-            message = sentences(lang, message, t("passed.conv_as_linear", lang, count=read_as_linear))
+        as_linear = sum(1 for row in comparison.learner if read_as_linear(row))
+        if as_linear:
+            message = sentences(lang, message, t("passed.conv_as_linear", lang, count=as_linear))
         return _check(chapter, check_id, finding, message, spec.label, scoring=comparison.scoring,
                       matched=structure_matched(comparison.steps) if finding is not None else 0.0)
     finding = diagnose_step(list(comparison.steps), comparison.divergence, spec.label, lang, chapter.branch_table,

@@ -13,7 +13,8 @@ from typing import Any
 from grader.formulas import pair, pool_output_size
 from grader.protocol import BATCH, OpRow
 
-__all__ = ["Step", "align", "canonical", "canonical_branches", "flatten_first", "activation_first", "first_divergence", "family", "same", "weight_depth", "alignment_cost", "activation_bytes",
+__all__ = ["Step", "align", "canonical", "canonical_branches", "flatten_first", "activation_first", "global_pools",
+           "read_as_linear", "first_divergence", "family", "same", "weight_depth", "alignment_cost", "activation_bytes",
            "concat_order_mistakes", "branch_label", "branches", "ACTIVATIONS", "POOLS", "NORMS"]
 
 ACTIVATIONS = {"relu", "sigmoid", "tanh", "leaky_relu", "elu", "gelu", "relu6", "hardtanh", "silu", "softplus", "selu", "prelu"}
@@ -168,10 +169,30 @@ def first_divergence(steps: list[Step]) -> tuple[int, Step] | None:
 # -- the learner's rows, read the way the reference is written ---------------------------------------------
 def canonical(rows: list[OpRow], reference: list[OpRow], stopped: bool = False) -> list[OpRow]:
     """The learner's rows as the comparison reads them: an activation before a max-pool or dropout it
-    commutes with, a flatten before the ops that compute the same values on either side of it (convolutions
+    commutes with, a pooling window over the whole map as global pooling, a flatten before the ops that compute the same values on either side of it (convolutions
     over the whole map then read as nn.Linear), parallel branches in the reference's order. None of these
     changes a value the model computes. ``stopped``: the rows that ran before an error."""
-    return canonical_branches(flatten_first(activation_first(rows), stopped), reference)
+    return canonical_branches(flatten_first(global_pools(activation_first(rows)), stopped), reference)
+
+
+def read_as_linear(row: OpRow) -> bool:
+    """A learner's convolution over the whole map, read as the nn.Linear it computes (see flatten_first)."""
+    return row.written_as is not None and row.written_as.op == "conv2d"
+
+
+def global_pools(rows: list[OpRow]) -> list[OpRow]:
+    """The rows with a pooling window as large as its whole map read as global pooling: nn.AvgPool2d(7) on a
+    7x7 map (the GoogLeNet paper's "avg pool 7x7/1"), F.avg_pool2d(x, x.size()[2:]) (public NiN code) are
+    nn.AdaptiveAvgPool2d(1)."""
+    out = []
+    for row in rows:
+        h = row.hparams
+        if (row.op in ("avg_pool2d", "max_pool2d") and len(row.input_shape) == 3 and row.output_shape[1:] == (1, 1)
+                and pair(h.get("kernel_size", 0)) == tuple(row.input_shape[1:]) and pair(h.get("padding", 0)) == (0, 0)
+                and pair(h.get("dilation", 1)) == (1, 1) and h.get("divisor_override") is None):
+            row = replace(row, op=f"adaptive_{row.op}", hparams={"output_size": 1}, written_as=row)
+        out.append(row)
+    return out
 
 
 # an activation that keeps order (a <= b: f(a) <= f(b)) commutes with max-pooling; one that also keeps positive

@@ -22,6 +22,7 @@ from grader.compare import (
     concat_order_mistakes,
     family,
     first_divergence,
+    read_as_linear,
 )
 from grader.protocol import BATCH, ErrorInfo, FunctionResult, NumClassesResult, OpRow, TraceResult
 from grader.report import Fix
@@ -237,7 +238,7 @@ def diagnose_step(steps: list[Step], index: int, model: str, lang: str, table: B
     the whole ``reference``, a mistake inside a module of parallel branches is named by module and column."""
     step = steps[index]
     got = step.learner
-    if got is None or got.written_as is None:
+    if got is None or not read_as_linear(got):
         return _diagnose_step(steps, index, model, lang, table, reference)
     # the learner wrote a convolution that the comparison reads as nn.Linear: compare it, in the hints, with the
     # reference's layer written as the same convolution, and say why it is read so
@@ -665,7 +666,7 @@ def params_finding(steps: list[Step], total: int, reference_total: int, used: in
         ref, got = step.reference, step.learner
         if ref is None or got is None or ref.op != got.op or ref.params == got.params:
             continue
-        if got.written_as is not None:  # a convolution over the whole map: speak of it as the learner wrote it
+        if read_as_linear(got):  # a convolution over the whole map: speak of it as the learner wrote it
             ref, got = _as_convolution(ref, got.written_as), got.written_as
         where = _where(got, lang, None) if got.layer else op_label(got.op, lang)
         message = t("params.layer", lang, model=model, where=where, got=got.params, expected=ref.params)
@@ -764,7 +765,7 @@ def function_finding(result: FunctionResult | None, *, structure_passed: bool, l
         message = t("function.output_shape", lang, model=model, matched=result.matched_layers, total=result.layers)
         return Finding("function", message, [message, t("function.not_tensor_fix", lang)], layer=layer)
     concat = concat_order_mistakes(learner)
-    if structure_passed or concat or result.probabilities or first is None:
+    if structure_passed or concat or result.probabilities or result.log_probabilities or first is None:
         message = t("function.differs", lang, model=model, diff=result.max_abs_diff, scale=result.scale)
     else:  # the structure differs: say how far the values are right, and where they stop being so
         message = t("function.differs_at", lang, model=model, diff=result.max_abs_diff, scale=result.scale,
@@ -776,6 +777,8 @@ def function_finding(result: FunctionResult | None, *, structure_passed: bool, l
         hints = [message, t("function.why", lang), t("function.concat_fix", lang, expected=join_list(expected, lang))]
     elif result.probabilities:
         hints = [message, t("why.extra_softmax", lang), t("function.softmax", lang)]
+    elif result.log_probabilities:
+        hints = [message, t("why.extra_softmax", lang), t("function.log_softmax", lang)]
     elif not structure_passed and first is not None:
         hints = [message, t("function.differs_why", lang, where=where, model=model), t("function.fix", lang, hint=chapter_hint)]
     else:

@@ -322,8 +322,11 @@ def _function(cls: Any, spec: ModelSpec, path: str, learner_rows: tuple[OpRow, .
     if difference <= 1e-4 * scale + 1e-6:
         return FunctionResult(spec.label, "same", difference, scale, **{**counts, "matched_layers": total, "first_differs": None})
     # class scores that sum to 1: a softmax at the end
-    probabilities = actual.dim() == 2 and bool(torch.allclose(actual.sum(dim=1), torch.ones(actual.shape[0]), atol=1e-4))
-    return FunctionResult(spec.label, "differs", difference, scale, probabilities, **counts)
+    ones = torch.ones(actual.shape[0])
+    probabilities = actual.dim() == 2 and bool(torch.allclose(actual.sum(dim=1), ones, atol=1e-4))
+    log_probabilities = actual.dim() == 2 and bool(torch.allclose(actual.exp().sum(dim=1), ones, atol=1e-4))
+    return FunctionResult(spec.label, "differs", difference, scale, probabilities, log_probabilities=log_probabilities,
+                          **counts)
 
 
 def _takes(shapes: list[tuple[int, ...]], wanted: tuple[tuple[int, ...], ...], op: str) -> bool:

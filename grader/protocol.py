@@ -143,6 +143,7 @@ class FunctionResult:
     max_abs_diff: float = 0.0
     scale: float = 0.0
     probabilities: bool = False  # the outputs sum to 1 for every image: a softmax at the end
+    log_probabilities: bool = False  # their exponentials sum to 1 for every image: a log_softmax at the end
     output_type: str = ""
     error: ErrorInfo | None = None
     macs: int = 0  # the learner's multiply-accumulates per image, for too_big / too_slow

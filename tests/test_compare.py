@@ -13,6 +13,8 @@ from grader.compare import (
     canonical_branches,
     first_divergence,
     flatten_first,
+    global_pools,
+    read_as_linear,
     same,
     weight_depth,
 )
@@ -134,3 +136,13 @@ def test_rows_that_stopped_after_a_convolution_over_the_whole_map_read_as_if_fla
     assert [row.op for row in read] == ["flatten", "dropout", "linear", "relu"]
     assert [row.inputs for row in read] == [(-1,), (0,), (1,), (2,)]
     assert read[2].hparams == {"in_features": 9216, "out_features": 4000, "bias": True}
+
+
+def test_a_pooling_window_over_the_whole_map_reads_as_global_pooling() -> None:
+    paper = OpRow("avg_pool2d", (1024, 1, 1), (1024, 7, 7), inputs=(-1,),
+                  hparams={"kernel_size": 7, "stride": 1, "padding": 0, "ceil_mode": False})
+    read = global_pools([paper])[0]
+    assert (read.op, read.hparams, read.written_as) == ("adaptive_avg_pool2d", {"output_size": 1}, paper)
+    assert not read_as_linear(read)  # a pool, not a convolution: no note about nn.Linear
+    smaller = replace(paper, output_shape=(1024, 2, 2), hparams={**paper.hparams, "kernel_size": 6})
+    assert global_pools([smaller]) == [smaller]

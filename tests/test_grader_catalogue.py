@@ -112,6 +112,7 @@ CATALOGUE = [
     case("ch01_lenet/correct_mnist_example.py"),  # F.relu(F.max_pool2d(...)): the same values
     case("ch01_lenet/lecun_tanh_avgpool.py", "LeNet5.structure", "activation", 1, None),
     case("ch01_lenet/mnist_example_pad_conv2.py", "LeNet5.structure", "shape", 2, "padding"),
+    case("ch01_lenet/log_softmax_ordereddict.py", "LeNet5.structure", "extra_layer", 5, None),
     # -- chapter 2: AlexNet -----------------------------------------------------------------------------
     case("ch02_alexnet/correct_sequential.py"),
     case("ch02_alexnet/correct_functional.py"),
@@ -159,6 +160,7 @@ CATALOGUE = [
     case("ch04_nin/no_dropout.py", "NiN.structure", "missing_layer", 9, None),
     case("ch04_nin/hardcoded_1000.py", "NiN.num_classes", "num_classes", 12, "num_classes"),
     case("ch04_nin/squeeze.py", "NiN.structure", "batch", 12, "start_dim"),
+    case("ch04_nin/correct_avg_pool_whole_map.py"),
     # -- chapter 5: VGG16 -------------------------------------------------------------------------------
     case("ch05_vgg/correct_make_layers.py"),
     case("ch05_vgg/correct_blocks.py"),
@@ -195,6 +197,7 @@ CATALOGUE = [
     case("ch06_googlenet/missing_4e_unadjusted.py", "GoogLeNet.structure", "missing_layer", 40, None),
     case("ch06_googlenet/table_4c_pool_proj.py", "GoogLeNet.structure", "shape", 33, "out_channels"),
     case("ch06_googlenet/branch_order_wrong_ch5x5.py", "Inception.structure", "shape", 5, "out_channels"),
+    case("ch06_googlenet/correct_paper_avgpool7.py"),
 ]
 
 
@@ -262,6 +265,14 @@ def test_an_extra_softmax_is_named_by_structure_and_function() -> None:
     function = report.check("LeNet5.function")
     assert function.kind == "function"
     assert any("sum to 1" in hint for hint in function.hints)
+
+
+def test_a_log_softmax_at_the_end_is_named_by_structure_and_function() -> None:
+    report = graded("ch01_lenet/log_softmax_ordereddict.py")
+    assert "log_softmax" in report.check("LeNet5.structure").message
+    assert any("log-probabilities" in hint for hint in report.check("LeNet5.function").hints)
+    zh = graded("ch01_lenet/log_softmax_ordereddict.py", "zh-TW")
+    assert any("對數機率" in hint for hint in zh.check("LeNet5.function").hints)
 
 
 def test_concatenation_order_only_the_function_check_sees() -> None:

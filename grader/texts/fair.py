@@ -12,12 +12,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh-TW": "數值從第一個差異處開始改變：{where}之前少了、多了或放錯位置的運算，都會改變它算出的值（{model}.structure 指出各層中的第一個差異）。",
     },
     "function.fitted": {
-        "en": "{model}: the reference's weights fit your first {fitted} of {total} weight layers; {where} needs weights of another shape, so the outputs cannot be the reference's. Of the layers that fit, {matched} compute the reference's values.",
+        "en": "{model}: the reference's weights fit your first {fitted} of {total} weight layers; {where} needs weights of another shape, so the outputs cannot be the reference's. Layers among them that compute the reference's values: {matched}.",
         "zh-TW": "{model}：參考模型的權重只放得進你前 {fitted} 個權重層（共 {total} 個）；{where}需要其他形狀的權重，所以輸出不可能與參考模型相同。放得進的層中，有 {matched} 個算出與參考模型相同的值。",
     },
     "function.fitted_none": {
-        "en": "{model}: not run: your first weight layer, {where}, needs weights of another shape than the reference's, so no layer can take the reference's weights.",
-        "zh-TW": "{model}：沒有執行：你的第一個權重層{where}需要的權重形狀與參考模型不同，所以沒有任何一層放得進參考模型的權重。",
+        "en": "{model}: not run: {where} already needs weights of another shape than the reference's, so no layer can take the reference's weights.",
+        "zh-TW": "{model}：沒有執行：從{where}開始，需要的權重形狀就與參考模型不同，所以沒有任何一層放得進參考模型的權重。",
     },
     "function.fitted_why": {
         "en": "A layer's weights have the shape its settings give it (channels, kernel size, features): {model}.params names the layer whose count differs.",

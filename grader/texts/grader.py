@@ -206,6 +206,8 @@ TEXTS: dict[str, dict[str, str]] = {
                             "zh-TW": "請依 {expected} 的順序串接：torch.cat([branch1, branch2, branch3, branch4], 1)。"},
     "function.softmax": {"en": "Your outputs sum to 1 for every image: remove the softmax at the end.",
                          "zh-TW": "你的輸出每張圖加總都是 1：請移除最後的 softmax。"},
+    "function.log_softmax": {"en": "Your outputs are log-probabilities (their exponentials sum to 1 for every image): remove the log_softmax at the end.",
+                             "zh-TW": "你的輸出是對數機率（取指數後每張圖加總都是 1）：請移除最後的 log_softmax。"},
     "function.too_big": {"en": "{model}: not run: on a batch of {batch} images one step of its forward pass would hold {megabytes:,} MB, more than half the {limit:,} MB the grader allows. The checks above judge its structure; the reference needs {ref_megabytes:,} MB there.",
                          "zh-TW": "{model}：沒有執行。以 {batch} 張圖片為一批時，前向傳播的某一步需要 {megabytes:,} MB，超過評分程式上限 {limit:,} MB 的一半；參考模型在那一步只需要 {ref_megabytes:,} MB。上面的檢查已判斷它的結構。"},
     "function.too_slow": {"en": "{model}: not finished: one forward pass with the reference's weights took more than {seconds:g} s on this CPU ({gmacs:.2f} G multiply-accumulates per image; the reference needs {ref_gmacs:.2f} G). Your model is slow, not stuck: the checks above judge its structure.",
