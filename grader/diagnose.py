@@ -24,7 +24,7 @@ from grader.compare import (
     first_divergence,
     read_as_linear,
 )
-from grader.protocol import BATCH, ErrorInfo, FunctionResult, NumClassesResult, OpRow, TraceResult
+from grader.protocol import BATCH, WEIGHT_OPS, ErrorInfo, FunctionResult, NumClassesResult, OpRow, TraceResult
 from grader.report import Fix
 from grader.text import a_label, join_list, normalize_lang, op_label, sentences, t
 
@@ -555,8 +555,8 @@ def diagnose_crash(error: ErrorInfo, raw: Finding, partial: list[OpRow], referen
         finding = with_variant(site.finding, variant, lang, reference)
     else:
         last = partial[-1] if partial else None
-        hints = [raw.message]
-        if last is not None:
+        hints = list(raw.hints) or [raw.message]
+        if last is not None and len(hints) == 1:  # no better explanation of the error than where it was
             hints += [t("error.generic.why", lang, last=f"{describe(last)} -> {shape_text(last.output_shape)}"),
                       t("error.generic.fix", lang)]
         return replace(raw, hints=hints, layer=sum(1 for row in partial if row.layer is not None) or None), steps, None
@@ -634,10 +634,16 @@ def load_finding(error: ErrorInfo, path: str, name: str, lang: str, memory_mb: i
         message = t("run.memory", lang, limit=memory_mb)
     elif kind == "internal":
         message = t("load.internal", lang, name=name, exc_type=error.exc_type, detail=error.detail)
+    elif kind == "signature":
+        message = t("load.signature", lang, place=_place(error, path, lang), name=name, detail=error.detail)
+        return Finding(kind, message, [message, t("why.signature", lang), t("fix.signature", lang, name=name)],
+                       line=error.line)
     else:
         stage = t(f"stage.{error.stage or 'forward'}", lang)
         message = t("load.error", lang, place=_place(error, path, lang), stage=stage, exc_type=error.exc_type or "Error",
                     detail=error.detail)
+        if "cuda" in error.detail.lower() or "nvidia" in error.detail.lower():  # .cuda() on a machine with no GPU
+            return Finding(kind, message, [message, t("why.cuda", lang), t("fix.cuda", lang)], line=error.line)
     return Finding(kind, message, [message], line=error.line)
 
 
@@ -661,7 +667,16 @@ def outcome_finding(status: str, path: str, lang: str, *, timeout: float, memory
 # -- the parameters, num_classes and function checks --------------------------------------------------
 def params_finding(steps: list[Step], total: int, reference_total: int, used: int, unused: tuple[str, ...],
                    model: str, lang: str) -> Finding | None:
-    """The first layer whose parameter count differs, with the formula; else a total that differs; else None."""
+    """The first layer whose parameter count differs, with the formula; else a total that differs; else None.
+    Before all: weight layers whose weights are not the model's parameters (a plain list of layers)."""
+    hidden = [row for row in (step.learner for step in steps) if row is not None and row.op in WEIGHT_OPS
+              and not row.param_names]
+    if hidden:
+        layers = join_list([ordinal(row.layer, lang) for row in hidden if row.layer is not None], lang)
+        message = t("params.unregistered", lang, model=model, count=len(hidden), layers=layers, got=total,
+                    expected=reference_total)
+        return Finding("params", message, [message, t("why.unregistered", lang), t("fix.unregistered", lang)],
+                       layer=hidden[0].layer)
     for step in steps:
         ref, got = step.reference, step.learner
         if ref is None or got is None or ref.op != got.op or ref.params == got.params:
@@ -706,6 +721,10 @@ def num_classes_finding(result: NumClassesResult, last: OpRow | None, reference:
         message = t("num_classes.shape", lang, model=model, asked=asked, shape=shape_text(result.output_shape))
     elif result.error is None:  # a scalar
         message = t("num_classes.no_tensor", lang, model=model, asked=asked)
+    elif result.error.kind == "signature":  # no num_classes parameter at all
+        message = t("num_classes.no_parameter", lang, model=model, asked=asked)
+        return Finding("num_classes", message, [message, t("num_classes.why", lang), t("fix.signature", lang, name=model)],
+                       layer=last.layer if last else None, suspect="num_classes", line=result.error.line)
     else:
         message = t("num_classes.error", lang, model=model, asked=asked, detail=result.error.detail)
     classes = next((row for row in reference if row.layer is not None and num_classes in
@@ -731,6 +750,9 @@ def function_finding(result: FunctionResult | None, *, structure_passed: bool, l
     status = result.status
     if status == "same":
         return None
+    if status == "unregistered":
+        message = t("function.unregistered", lang, model=model)
+        return Finding("function", message, [message, t("why.unregistered", lang), t("fix.unregistered", lang)])
     if status == "too_big":
         message = t("function.too_big", lang, model=model, batch=BATCH, megabytes=activation_bytes(tuple(learner)) // 2**20,
                     limit=memory_mb, ref_megabytes=reference_bytes // 2**20)

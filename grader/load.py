@@ -13,7 +13,7 @@ from types import ModuleType
 
 from grader.protocol import ErrorInfo
 
-__all__ = ["LoadError", "import_path", "load_class", "closest_name", "error_info", "missing"]
+__all__ = ["LoadError", "SignatureError", "import_path", "load_class", "closest_name", "error_info", "missing"]
 
 
 class LoadError(Exception):
@@ -22,6 +22,15 @@ class LoadError(Exception):
     def __init__(self, message: str, info: ErrorInfo) -> None:
         super().__init__(message)
         self.info = info
+
+
+class SignatureError(TypeError):
+    """The learner's class cannot be called with the exercise's arguments (its ``__init__`` takes others: a
+    signature from another book). ``line`` and ``source``: its ``def __init__`` line."""
+
+    def __init__(self, message: str, line: int | None = None, source: str = "") -> None:
+        super().__init__(message)
+        self.line, self.source = line, source
 
 
 def _learner_frame(error: BaseException, path: str) -> tuple[int | None, str]:
@@ -71,6 +80,8 @@ def error_info(error: BaseException, path: str, stage: str, kind: str | None = N
     """What the parent needs to explain ``error``, raised by the learner's code at ``stage``."""
     line, text = _learner_frame(error, path)
     detail = (str(error).strip() or type(error).__name__)[:2000]
+    if isinstance(error, SignatureError):  # raised by the grader's call, about the learner's def __init__
+        return ErrorInfo("signature", "TypeError", detail, error.line, error.source, stage)
     if kind is None and (where := _internal(error)) is not None:
         return ErrorInfo("internal", type(error).__name__, f"{detail} ({where})", line, text, stage)
     if kind is None:

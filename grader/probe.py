@@ -14,7 +14,9 @@ the parent (``grader.pipeline``) reads the typed answers (``grader.protocol``) a
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import inspect
 import math
 import random
 from collections.abc import Callable
@@ -29,9 +31,10 @@ from grader import formulas
 from grader.chapters import FORMULA_FUNCTIONS, Chapter, ModelSpec, get_chapter
 from grader.compare import activation_bytes, canonical
 from grader.isolate import send_stage, threads
-from grader.load import LoadError, error_info, import_path, missing
+from grader.load import LoadError, SignatureError, error_info, import_path, missing
 from grader.protocol import (
     BATCH,
+    WEIGHT_OPS,
     ChapterProbe,
     ErrorInfo,
     FormulaResult,
@@ -80,6 +83,7 @@ def _build(cls: Any, spec: ModelSpec, device: str, num_classes: int | None = Non
     kwargs = dict(spec.kwargs)
     if num_classes is not None:
         kwargs["num_classes"] = num_classes
+    kwargs = _arguments(cls, spec, kwargs, asked=num_classes is not None)
     torch.manual_seed(0)
     with torch.device(device):
         model = cls(*spec.args, **kwargs)
@@ -87,6 +91,37 @@ def _build(cls: Any, spec: ModelSpec, device: str, num_classes: int | None = Non
     if not isinstance(model, nn.Module):
         raise TypeError(f"{spec.class_name}(...) returned a {type(model).__name__}, not an nn.Module")
     return model.float()
+
+
+def _arguments(cls: Any, spec: ModelSpec, kwargs: dict[str, Any], asked: bool) -> dict[str, Any]:
+    """The keyword arguments to build the class with. Raises SignatureError when it cannot take the exercise's
+    arguments: its own mistake, not an error inside the grader's call. A class without a num_classes
+    parameter is built without it, except by the num_classes check (``asked``), which it then fails."""
+    try:
+        signature = inspect.signature(cls)
+    except (TypeError, ValueError):  # nothing to read: the call itself will say
+        return kwargs
+    try:
+        signature.bind(*spec.args, **kwargs)
+        return kwargs
+    except TypeError as error:
+        rest = {name: value for name, value in kwargs.items() if name != "num_classes"}
+        if not asked and rest != kwargs and _binds(signature, spec.args, rest):
+            return rest
+        call = ", ".join([*map(repr, spec.args), *(f"{name}={value!r}" for name, value in kwargs.items())])
+        line, source = None, ""
+        with contextlib.suppress(OSError, TypeError):
+            lines, line = inspect.getsourcelines(cls.__init__)
+            source = lines[0].strip()
+        raise SignatureError(f"{spec.class_name}({call}): {error}", line, source) from None
+
+
+def _binds(signature: inspect.Signature, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    try:
+        signature.bind(*args, **kwargs)
+    except TypeError:
+        return False
+    return True
 
 
 def _unused(model: nn.Module, rows: list[OpRow]) -> tuple[str, ...]:
@@ -286,6 +321,8 @@ def _function(cls: Any, spec: ModelSpec, path: str, learner_rows: tuple[OpRow, .
         return FunctionResult(spec.label, "too_costly", macs=macs, layers=total)
     # parameters in use order, read as the reference is written (see grader.compare.canonical)
     ordered = canonical(list(learner_rows), list(reference_rows))
+    if any(row.op in WEIGHT_OPS and not row.param_names for row in ordered):  # a plain list of layers, ...
+        return FunctionResult(spec.label, "unregistered", macs=macs, layers=total)
     learner, error = _attempt(lambda: _build(cls, spec, "meta"), path, "build")
     if learner is None:
         return FunctionResult(spec.label, "error", error=error, macs=macs, layers=total)

@@ -135,7 +135,8 @@ class FunctionResult:
     """Stage 2 for one model: the learner's model run with the reference's weights.
 
     ``status``: same | differs | parameters (its weights do not have the reference's shapes) | shape |
-    not_tensor | error | too_big (not run: it would not fit in the memory limit) | too_costly (not run: it
+    not_tensor | error | unregistered (not run: weights that are not the model's parameters) |
+    too_big (not run: it would not fit in the memory limit) | too_costly (not run: it
     needs many times the reference's operations) | too_slow (it did not finish within the time limit)."""
 
     model: str

@@ -17,7 +17,7 @@ __all__ = ["Check", "Fix", "Report", "ModelView", "KINDS"]
 KINDS = (
     "syntax", "import", "missing_class", "not_module", "not_implemented", "no_forward", "error", "timeout", "exit",
     "memory", "shape", "params", "layer_type", "missing_layer", "extra_layer", "activation", "pooling", "function",
-    "num_classes", "formula", "worksheet", "batch", "output", "internal",
+    "num_classes", "formula", "worksheet", "batch", "output", "internal", "signature",
 )
 
 

@@ -113,6 +113,8 @@ CATALOGUE = [
     case("ch01_lenet/lecun_tanh_avgpool.py", "LeNet5.structure", "activation", 1, None),
     case("ch01_lenet/mnist_example_pad_conv2.py", "LeNet5.structure", "shape", 2, "padding"),
     case("ch01_lenet/log_softmax_ordereddict.py", "LeNet5.structure", "extra_layer", 5, None),
+    case("ch01_lenet/no_num_classes_param.py", "LeNet5.num_classes", "num_classes", 5, "num_classes"),
+    case("ch01_lenet/plain_list_layers.py", "LeNet5.params", "params", 1, None),
     # -- chapter 2: AlexNet -----------------------------------------------------------------------------
     case("ch02_alexnet/correct_sequential.py"),
     case("ch02_alexnet/correct_functional.py"),
@@ -131,6 +133,7 @@ CATALOGUE = [
     case("ch02_alexnet/cifar_first_block.py", "AlexNet.structure", "shape", 1, "kernel_size"),
     case("ch02_alexnet/flatten_no_start_dim.py", "AlexNet.structure", "batch", 5, "start_dim"),
     case("ch02_alexnet/correct_fully_convolutional.py"),
+    case("ch02_alexnet/cuda_in_forward.py", "AlexNet.structure", "error", None, None),
     case("ch02_alexnet/fully_convolutional_fc6_4000.py", "AlexNet.structure", "shape", 6, "out_channels"),
     case("ch02_alexnet/fully_convolutional_fc6_4000_unadjusted.py", "AlexNet.structure", "shape", 6, "out_channels"),
     # -- chapter 3: ZFNet -------------------------------------------------------------------------------
@@ -198,6 +201,7 @@ CATALOGUE = [
     case("ch06_googlenet/table_4c_pool_proj.py", "GoogLeNet.structure", "shape", 33, "out_channels"),
     case("ch06_googlenet/branch_order_wrong_ch5x5.py", "Inception.structure", "shape", 5, "out_channels"),
     case("ch06_googlenet/correct_paper_avgpool7.py"),
+    case("ch06_googlenet/d2l_inception_signature.py", "Inception.structure", "signature", None, None),
 ]
 
 
@@ -265,6 +269,21 @@ def test_an_extra_softmax_is_named_by_structure_and_function() -> None:
     function = report.check("LeNet5.function")
     assert function.kind == "function"
     assert any("sum to 1" in hint for hint in function.hints)
+
+
+@pytest.mark.parametrize(("file", "check", "en", "zh"), [
+    # another book's signature: the learner's own def __init__ line, never "a bug in cnn-dojo"
+    ("ch06_googlenet/d2l_inception_signature.py", "Inception.structure", "cannot be built the way the exercise", "無法用練習的方式建立"),
+    ("ch01_lenet/no_num_classes_param.py", "LeNet5.num_classes", "takes no num_classes argument", "沒有 num_classes 參數"),
+    ("ch01_lenet/plain_list_layers.py", "LeNet5.params", "nn.ModuleList", "nn.ModuleList"),
+    ("ch01_lenet/plain_list_layers.py", "LeNet5.function", "not parameters of the model", "不是模型的參數"),
+    ("ch02_alexnet/cuda_in_forward.py", "AlexNet.structure", "no GPU here", "這裡也沒有 GPU"),
+])
+def test_mistakes_outside_the_layers_are_explained_in_both_languages(file: str, check: str, en: str, zh: str) -> None:
+    for lang, words in (("en", en), ("zh-TW", zh)):
+        found = graded(file, lang).check(check)
+        assert not found.passed and found.kind != "internal" and len(found.hints) == 3
+        assert any(words in text for text in (found.message, *found.hints)), explain(graded(file, lang))
 
 
 def test_a_log_softmax_at_the_end_is_named_by_structure_and_function() -> None:
@@ -694,7 +713,7 @@ SAMPLE = ("ch02_alexnet/correct_sequential.py", "ch02_alexnet/pad0_conv3.py", "c
           "ch04_nin/correct_d2l.py", "ch04_nin/kernel3_1x1.py", "ch04_nin/no_dropout.py",
           "ch05_vgg/correct_make_layers.py", "ch05_vgg/pad0_conv7.py", "ch05_vgg/no_maxpool.py", "ch05_vgg/misnamed_vgg.py",
           "ch06_googlenet/correct_branch_order.py", "ch06_googlenet/cat_order.py", "ch06_googlenet/torchvision_3x3.py",
-          "ch06_googlenet/hardcoded_1000.py")
+          "ch06_googlenet/hardcoded_1000.py", "ch06_googlenet/d2l_inception_signature.py")
 EDITION = [param.values[0] for param in CATALOGUE if param.values[0].startswith("ch01") or param.values[0] in SAMPLE]
 
 

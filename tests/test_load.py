@@ -83,3 +83,17 @@ def test_the_graders_own_failure_is_never_blamed_on_the_learners_file(tmp_path: 
         model = nn.Sequential(nn.Conv2d(3, 8, 3), nn.Flatten(), nn.Linear(10, 2))
     theirs = _raised(lambda: trace(model, (3, 8, 8)))
     assert error_info(theirs, str(tmp_path / "mine.py"), "forward").kind == "error"
+
+
+def test_a_class_with_another_signature_is_the_learners_mistake_at_its_def_line(tmp_path: Path) -> None:
+    """The grader's call cannot bind the exercise's arguments: raised in grader code, yet not "internal"."""
+    from grader.chapters import get_chapter
+    from grader.probe import _build
+
+    path = _write(tmp_path, "from torch import nn\n\n\nclass Inception(nn.Module):\n"
+                            "    def __init__(self, in_channels, c1, c2, c3, c4):\n        super().__init__()\n")
+    cls = load_class(path, "Inception")
+    spec = get_chapter("ch06").models[0]
+    info = error_info(_raised(lambda: _build(cls, spec, "meta")), str(path), "build")
+    assert (info.kind, info.line, info.source) == ("signature", 5, "def __init__(self, in_channels, c1, c2, c3, c4):")
+    assert info.detail == "Inception(192, 64, 96, 128, 16, 32, 32): too many positional arguments"
