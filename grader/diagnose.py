@@ -153,7 +153,7 @@ _SHAPE_HPARAMS = {
     "avg_pool2d": ("kernel_size", "stride", "padding", "ceil_mode"),
     "linear": ("out_features", "in_features"),
 }
-_SUSPECTS = {"kernel_size", "stride", "padding", "in_channels", "out_channels", "in_features", "out_features"}
+_SUSPECTS = {"kernel_size", "stride", "padding", "in_channels", "out_channels", "in_features", "out_features", "groups"}
 
 
 def _params_formula(row: OpRow, lang: str) -> worked.Worked:
@@ -218,6 +218,11 @@ def _changed(step: Step, model: str, lang: str, last_layer: int | None) -> Findi
                 hints.append(t(key, lang, setting=f"{suspect}={ref.hparams[suspect]}", size=out, formula=fix_formula))
             else:
                 hints.append(t("fix.hparam", lang, settings=settings, formula=fix_formula))
+        elif "groups" in diffs and ref.op == "conv2d" and not shape_differs:  # the paper's two-GPU split
+            groups, channels = got.hparams.get("groups", 1), got.hparams.get("in_channels", 0)
+            hints.append(t("why.groups", lang, groups=groups, channels=channels, per=channels // max(groups, 1),
+                           expected=ref.hparams.get("groups", 1)))
+            hints.append(t("fix.set", lang, settings=settings))
         else:  # channels
             hints.append(t("why.channels", lang, got=got.hparams.get("out_channels"), expected=ref.hparams.get("out_channels")))
             hints.append(t("fix.set", lang, settings=settings))

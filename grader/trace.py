@@ -360,7 +360,8 @@ def _same_output(b: Bound) -> torch.Tensor | None:
 
 
 def _dim_hparams(b: Bound, output: torch.Tensor) -> tuple[dict[str, Any], int]:
-    return {"dim": None if b["dim"] is None else int(b["dim"])}, 0
+    """The dimension counted from the front: torch.cat(..., dim=-3) on N x C x H x W is dim=1."""
+    return {"dim": None if b["dim"] is None else int(b["dim"]) % max(output.dim(), 1)}, 0
 
 
 def _dropout_hparams(b: Bound, output: torch.Tensor) -> tuple[dict[str, Any], int]:

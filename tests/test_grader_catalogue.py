@@ -134,6 +134,7 @@ CATALOGUE = [
     case("ch02_alexnet/flatten_no_start_dim.py", "AlexNet.structure", "batch", 5, "start_dim"),
     case("ch02_alexnet/correct_fully_convolutional.py"),
     case("ch02_alexnet/cuda_in_forward.py", "AlexNet.structure", "error", None, None),
+    case("ch02_alexnet/two_gpu_groups.py", "AlexNet.structure", "params", 2, "groups"),
     case("ch02_alexnet/fully_convolutional_fc6_4000.py", "AlexNet.structure", "shape", 6, "out_channels"),
     case("ch02_alexnet/fully_convolutional_fc6_4000_unadjusted.py", "AlexNet.structure", "shape", 6, "out_channels"),
     # -- chapter 3: ZFNet -------------------------------------------------------------------------------
@@ -201,6 +202,7 @@ CATALOGUE = [
     case("ch06_googlenet/table_4c_pool_proj.py", "GoogLeNet.structure", "shape", 33, "out_channels"),
     case("ch06_googlenet/branch_order_wrong_ch5x5.py", "Inception.structure", "shape", 5, "out_channels"),
     case("ch06_googlenet/correct_paper_avgpool7.py"),
+    case("ch06_googlenet/correct_concat_negative_dim.py"),
     case("ch06_googlenet/d2l_inception_signature.py", "Inception.structure", "signature", None, None),
 ]
 
@@ -248,6 +250,7 @@ def test_the_catalogue_covers_every_network() -> None:
     ("ch01_lenet/lecun_tanh_avgpool.py", "LeNet5.structure", "lecun_lenet", "LeCun et al. published it in 1998"),
     ("ch02_alexnet/torchvision_64.py", "AlexNet.structure", "torchvision_alexnet", "torchvision's AlexNet"),
     ("ch02_alexnet/lrn.py", "AlexNet.structure", "lrn", "(LRN)"),
+    ("ch02_alexnet/two_gpu_groups.py", "AlexNet.structure", "two_gpu_alexnet", "split over two GPUs"),
     ("ch03_zfnet/lrn.py", "ZFNet.structure", "lrn", "(LRN)"),
     ("ch06_googlenet/lrn.py", "GoogLeNet.structure", "lrn", "(LRN)"),
     ("ch06_googlenet/torchvision_3x3.py", "Inception.structure", "torchvision_googlenet", "torchvision's GoogLeNet"),
