@@ -247,7 +247,9 @@ CHAPTERS: tuple[Chapter, ...] = (
         variants=(LRN, Variant("torchvision_alexnet", (Sign(conv=1, hparams={"out_channels": 64}),
                                                        Sign(conv=2, hparams={"out_channels": 192}))), CIFAR, BATCH_NORM,
                   # the paper's network, split over two GPUs: grouped convolutions where the halves met
-                  Variant("two_gpu_alexnet", tuple(Sign(conv=n, hparams={"groups": 2}) for n in (2, 4, 5)), needs=1)),
+                  Variant("two_gpu_alexnet", tuple(Sign(conv=n, hparams={"groups": 2}) for n in (2, 4, 5)), needs=1),
+                  # no padding: the 227x227 input that many implementations use (the paper's 224 does not fit)
+                  Variant("alexnet_227", (Sign(conv=1, hparams={"kernel_size": 11, "stride": 4, "padding": 0}),))),
         hints={
             "en": ("5 convolution layers + 3 fully-connected layers, ReLU after each, Dropout before fc1 and fc2.",
                    "The first layer: 96 filters of 11x11, stride 4, padding 2: 224 -> 55."),

@@ -552,10 +552,10 @@ def diagnose_crash(error: ErrorInfo, raw: Finding, partial: list[OpRow], referen
     site = _site(error, partial, model, lang, weights)
     variant = recognise_variant(variants, partial)
     if found is not None:
-        root = with_variant(diagnose_step(steps, found[0], model, lang, table, reference), variant, lang, reference)
+        root = diagnose_step(steps, found[0], model, lang, table, reference)
         because = site.because if site is not None else t("because.other", lang, exc_type=error.exc_type or "Error")
-        message = sentences(lang, root.message, because)
-        finding = replace(root, message=message, hints=[message, *root.hints[1:]])
+        message = sentences(lang, root.message, because)  # the cause, its consequence, then what the code looks like
+        finding = with_variant(replace(root, message=message, hints=[message, *root.hints[1:]]), variant, lang, reference)
     elif site is not None:
         finding = with_variant(site.finding, variant, lang, reference)
     else:

@@ -147,12 +147,12 @@ def _output_type(output: Any) -> str:
     return type(output).__name__
 
 
-def _traced(model: nn.Module, spec: ModelSpec, batch: int) -> tuple[Any, str]:
+def _traced(model: nn.Module, spec: ModelSpec, batch: int, device: str = "meta") -> tuple[Any, str]:
     """trace() of the model, and the type of what its forward returned."""
     returned: list[str] = []
     hook = model.register_forward_hook(lambda module, args, output: returned.append(_output_type(output)))
     try:
-        return trace(model, spec.input_shape, batch_size=batch), returned[0] if returned else "NoneType"
+        return trace(model, spec.input_shape, batch_size=batch, device=device), returned[0] if returned else "NoneType"
     finally:
         hook.remove()
 
@@ -172,7 +172,7 @@ def _trace_model(cls: Any, spec: ModelSpec, path: str, num_classes: int | None =
         model, error = _attempt(lambda: _build(cls, spec, "cpu", num_classes), path, "build")
         if model is not None:
             _attempt(lambda: materialise(model, spec.input_shape), path, "forward")
-            found, error = _attempt(lambda: _traced(model, spec, batch), path, "forward", partial)
+            found, error = _attempt(lambda: _traced(model, spec, batch, "cpu"), path, "forward", partial)
         if found is None:
             weights = tuple((name, tuple(p.shape)) for name, p in built.named_parameters()
                             if not isinstance(p, nn.parameter.UninitializedParameter))

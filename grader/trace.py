@@ -462,13 +462,13 @@ class _Recorder(TorchFunctionMode):
         self.module_stack: list[nn.Module] = []
         self.weight_layers = 0
 
-    def input_device_dtype(self) -> tuple[torch.device, torch.dtype]:
-        """Where the model's first floating parameter (or buffer) lives; meta for a model without tensors."""
+    def input_device_dtype(self, default: torch.device = _META) -> tuple[torch.device, torch.dtype]:
+        """Where the model's first floating parameter (or buffer) lives; ``default`` for a model without tensors."""
         tensors = [param for _, param in self.params.values()] + self.buffers
         for tensor in tensors:
             if tensor.is_floating_point():
                 return tensor.device, tensor.dtype
-        return (tensors[0].device if tensors else _META), torch.get_default_dtype()
+        return (tensors[0].device if tensors else default), torch.get_default_dtype()
 
     # -- module attribution; torchsummary's module rows are formatted after the run ------------------
     def pre_hook(self, module: nn.Module, inputs: Any) -> None:
@@ -641,18 +641,20 @@ def trace(
     batch_size: int = 2,
     name: str | None = None,
     fast: bool = True,
+    device: str | torch.device = _META,
 ) -> Trace:
     """Run ``model`` once on a batch of ``input_shape`` (C, H, W) and record every operation.
 
     The input lives where the model's parameters live: build the model on the meta device
     (``with torch.device("meta"): model = Net()``) to trace without memory or arithmetic. The model
     runs in eval mode (its training flags are restored afterwards). ``fast=False`` runs torch's kernel
-    for every op and checks the formulas' shapes against it (for tests).
+    for every op and checks the formulas' shapes against it (for tests). ``device``: the input's, for a model
+    that has no tensors of its own (its layers made in forward, or kept where PyTorch does not see them).
     """
     input_shape = tuple(int(v) for v in input_shape)
     recorder = _Recorder(model, fast=fast)
-    device, dtype = recorder.input_device_dtype()
-    x = torch.empty((batch_size, *input_shape), device=device, dtype=dtype)
+    where, dtype = recorder.input_device_dtype(torch.device(device))
+    x = torch.empty((batch_size, *input_shape), device=where, dtype=dtype)
     recorder.activations[id(x)] = -1
     saved = [(module, module.training) for module in recorder.modules]
     pre = nn.modules.module.register_module_forward_pre_hook(recorder.pre_hook)

@@ -115,6 +115,7 @@ CATALOGUE = [
     case("ch01_lenet/log_softmax_ordereddict.py", "LeNet5.structure", "extra_layer", 5, None),
     case("ch01_lenet/no_num_classes_param.py", "LeNet5.num_classes", "num_classes", 5, "num_classes"),
     case("ch01_lenet/plain_list_layers.py", "LeNet5.params", "params", 1, None),
+    case("ch01_lenet/layers_made_in_forward.py", "LeNet5.params", "params", 1, None),
     # -- chapter 2: AlexNet -----------------------------------------------------------------------------
     case("ch02_alexnet/correct_sequential.py"),
     case("ch02_alexnet/correct_functional.py"),
@@ -135,6 +136,7 @@ CATALOGUE = [
     case("ch02_alexnet/correct_fully_convolutional.py"),
     case("ch02_alexnet/cuda_in_forward.py", "AlexNet.structure", "error", None, None),
     case("ch02_alexnet/two_gpu_groups.py", "AlexNet.structure", "params", 2, "groups"),
+    case("ch02_alexnet/input_227_no_padding.py", "AlexNet.structure", "shape", 1, "padding"),
     case("ch02_alexnet/fully_convolutional_fc6_4000.py", "AlexNet.structure", "shape", 6, "out_channels"),
     case("ch02_alexnet/fully_convolutional_fc6_4000_unadjusted.py", "AlexNet.structure", "shape", 6, "out_channels"),
     # -- chapter 3: ZFNet -------------------------------------------------------------------------------
@@ -184,6 +186,7 @@ CATALOGUE = [
     case("ch05_vgg/forward_inside_init.py", "VGG16.structure", "no_forward", None, None),
     case("ch05_vgg/misnamed_vgg.py", "VGG16.structure", "missing_class", None, None),
     case("ch05_vgg/correct_fully_convolutional.py"),
+    case("ch05_vgg/correct_init_weights.py"),
     # -- chapter 6: GoogLeNet (Inception 3a on 192x28x28, then the whole network) ------------------------
     case("ch06_googlenet/correct_sequential.py"),
     case("ch06_googlenet/correct_loop_branches.py"),
@@ -251,6 +254,7 @@ def test_the_catalogue_covers_every_network() -> None:
     ("ch02_alexnet/torchvision_64.py", "AlexNet.structure", "torchvision_alexnet", "torchvision's AlexNet"),
     ("ch02_alexnet/lrn.py", "AlexNet.structure", "lrn", "(LRN)"),
     ("ch02_alexnet/two_gpu_groups.py", "AlexNet.structure", "two_gpu_alexnet", "split over two GPUs"),
+    ("ch02_alexnet/input_227_no_padding.py", "AlexNet.structure", "alexnet_227", "227x227 input"),
     ("ch03_zfnet/lrn.py", "ZFNet.structure", "lrn", "(LRN)"),
     ("ch06_googlenet/lrn.py", "GoogLeNet.structure", "lrn", "(LRN)"),
     ("ch06_googlenet/torchvision_3x3.py", "Inception.structure", "torchvision_googlenet", "torchvision's GoogLeNet"),

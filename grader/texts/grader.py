@@ -283,6 +283,8 @@ TEXTS: dict[str, dict[str, str]] = {
                    "zh-TW": "groups={groups} 會把 {channels} 個輸入通道分成 {groups} 組：每個卷積核只看得到其中 {per} 個（論文就是這樣把 AlexNet 分到兩張 GPU 上），所以這一層的權重只有 1/{groups}。參考模型是 groups={expected}。"},
     "variant.two_gpu_alexnet": {"en": "This looks like the paper's AlexNet split over two GPUs (groups=2 in conv2, conv4 and conv5). This exercise builds the course notes' AlexNet on one device: groups=1 everywhere.",
                                 "zh-TW": "這看起來是論文中分到兩張 GPU 上的 AlexNet（conv2、conv4、conv5 使用 groups=2）。本練習要的是課程筆記中在單一裝置上的 AlexNet：所有層都是 groups=1。"},
+    "variant.alexnet_227": {"en": "Without padding, 11x11 filters with stride 4 fit a 227x227 image exactly ((227 - 11) / 4 + 1 = 55), which is why many implementations take 227x227 input (the paper's 224 does not fit). This exercise keeps 3x224x224 and pads by 2.",
+                            "zh-TW": "不填充時，步幅 4 的 11x11 卷積核剛好放得進 227x227 的圖片（(227 - 11) / 4 + 1 = 55），所以很多實作用 227x227 的輸入（論文寫的 224 放不剛好）。本練習維持 3x224x224，並填充 2。"},
     "variant.lecun_lenet": {"en": "This looks like LeNet-5 as LeCun et al. published it in 1998 (tanh and average pooling). This exercise asks for the course notes' LeNet-5, with the same layer sizes: ReLU and max-pooling.",
                             "zh-TW": "這看起來是 LeCun 等人 1998 年發表的 LeNet-5（tanh 與平均池化）。本練習要的是課程筆記的 LeNet-5，各層大小相同：ReLU 與最大池化。"},
     "variant.torchvision_googlenet": {"en": "This looks like torchvision's GoogLeNet (batch norm, and a 3x3 convolution in the \"5x5\" branch). This exercise asks for the paper's network: no batch norm and a true 5x5 convolution (padding 2).",
