@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader.compare import ACTIVATIONS
 from grader.protocol import OpRow
 from solutions import get_model_info
 
@@ -51,17 +52,21 @@ class ModelSpec:
 @dataclass(frozen=True)
 class Sign:
     """One thing that identifies a well-known variant in a learner's trace: an op that appears (``op``),
-    a convolution kernel that appears (``kernel``), or the n-th convolution's hyperparameters (``conv``,
-    ``hparams``); ``absent`` turns "appears" into "never appears"."""
+    a convolution kernel that appears (``kernel``), two convolutions of one kernel in a row (``stacked``:
+    the second reads the first, through activations only), or the n-th convolution's hyperparameters
+    (``conv``, ``hparams``); ``absent`` turns "appears" into "never appears"."""
 
     op: str | None = None
     kernel: int | None = None
     conv: int | None = None
     hparams: dict[str, Any] = field(default_factory=dict)
     absent: bool = False
+    stacked: int | None = None
 
     def holds(self, rows: list[OpRow]) -> bool:
         convs = [row for row in rows if row.op == "conv2d"]
+        if self.stacked is not None:
+            return any(self._stacked(rows, index) for index, row in enumerate(rows)) != self.absent
         if self.conv is not None:
             return len(convs) >= self.conv and all(
                 convs[self.conv - 1].hparams.get(name) == value for name, value in self.hparams.items())
@@ -70,6 +75,17 @@ class Sign:
         else:
             found = any(row.hparams.get("kernel_size") == self.kernel for row in convs)
         return found != self.absent
+
+    def _stacked(self, rows: list[OpRow], index: int) -> bool:
+        def is_kernel(row: OpRow) -> bool:
+            return row.op == "conv2d" and row.hparams.get("kernel_size") in (self.stacked, (self.stacked, self.stacked))
+        if not is_kernel(rows[index]):
+            return False
+        feeding = rows[index].inputs
+        while len(feeding) == 1 and feeding[0] >= 0 and rows[feeding[0]].op in ACTIVATIONS:
+            feeding = rows[feeding[0]].inputs
+        return len(feeding) == 1 and feeding[0] >= 0 and is_kernel(rows[feeding[0]])
+
 
 
 @dataclass(frozen=True)
@@ -314,7 +330,8 @@ CHAPTERS: tuple[Chapter, ...] = (
             rows={name: tuple(row) for name, row in get_model_info("GoogLeNet").config.items()},
         ),
         # torchvision's GoogLeNet: batch norm everywhere, and a 3x3 convolution in the "5x5" branch
-        variants=(LRN, Variant("torchvision_googlenet", (Sign(op="batch_norm"),)),
+        # Inception v2/v3: two stacked 3x3 convolutions in place of the 5x5 (no stacked 3x3 in v1)
+        variants=(LRN, Variant("factorised_5x5", (Sign(stacked=3),)), Variant("torchvision_googlenet", (Sign(op="batch_norm"),)),
                   Variant("torchvision_googlenet", (Sign(kernel=5, absent=True), Sign(kernel=3))), CIFAR),
         hints={
             "en": ("Branch order: 1x1 | 1x1 -> 3x3 | 1x1 -> 5x5 | 3x3 max-pool -> 1x1, concatenated on channels (dim=1).",

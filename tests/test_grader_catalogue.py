@@ -206,6 +206,8 @@ CATALOGUE = [
     case("ch06_googlenet/branch_order_wrong_ch5x5.py", "Inception.structure", "shape", 5, "out_channels"),
     case("ch06_googlenet/correct_paper_avgpool7.py"),
     case("ch06_googlenet/correct_concat_negative_dim.py"),
+    case("ch06_googlenet/factorised_5x5.py", "Inception.structure", "params", 5, "kernel_size"),
+    case("ch06_googlenet/avgpool_branch.py", "Inception.structure", "pooling", 5, None),
     case("ch06_googlenet/d2l_inception_signature.py", "Inception.structure", "signature", None, None),
 ]
 
@@ -259,6 +261,7 @@ def test_the_catalogue_covers_every_network() -> None:
     ("ch06_googlenet/lrn.py", "GoogLeNet.structure", "lrn", "(LRN)"),
     ("ch06_googlenet/torchvision_3x3.py", "Inception.structure", "torchvision_googlenet", "torchvision's GoogLeNet"),
     ("ch06_googlenet/torchvision_3x3.py", "GoogLeNet.structure", "torchvision_googlenet", "torchvision's GoogLeNet"),
+    ("ch06_googlenet/factorised_5x5.py", "Inception.structure", "factorised_5x5", "Inception v2 and v3"),
     # on models that crash too: the variant is said with the root cause
     ("ch05_vgg/cifar_vgg_bn.py", "VGG16.structure", "batch_norm", "batch norm (nn.BatchNorm2d)"),
     ("ch05_vgg/batchnorm.py", "VGG16.structure", "batch_norm", "remove the batch norm layers"),

@@ -285,6 +285,8 @@ TEXTS: dict[str, dict[str, str]] = {
                                 "zh-TW": "這看起來是論文中分到兩張 GPU 上的 AlexNet（conv2、conv4、conv5 使用 groups=2）。本練習要的是課程筆記中在單一裝置上的 AlexNet：所有層都是 groups=1。"},
     "variant.alexnet_227": {"en": "Without padding, 11x11 filters with stride 4 fit a 227x227 image exactly ((227 - 11) / 4 + 1 = 55), which is why many implementations take 227x227 input (the paper's 224 does not fit). This exercise keeps 3x224x224 and pads by 2.",
                             "zh-TW": "不填充時，步幅 4 的 11x11 卷積核剛好放得進 227x227 的圖片（(227 - 11) / 4 + 1 = 55），所以很多實作用 227x227 的輸入（論文寫的 224 放不剛好）。本練習維持 3x224x224，並填充 2。"},
+    "variant.factorised_5x5": {"en": "Your \"5x5\" branch stacks two 3x3 convolutions, as Inception v2 and v3 later did: the same 5x5 receptive field with fewer weights, VGG's argument. This exercise builds the paper's GoogLeNet (Inception v1): one 5x5 convolution, padding 2.",
+                               "zh-TW": "你的「5x5」分支疊了兩個 3x3 卷積，這是後來 Inception v2、v3 的做法：感受野一樣是 5x5，權重更少，也就是 VGG 的論點。本練習要的是論文中的 GoogLeNet（Inception v1）：一個 5x5 卷積，填充 2。"},
     "variant.lecun_lenet": {"en": "This looks like LeNet-5 as LeCun et al. published it in 1998 (tanh and average pooling). This exercise asks for the course notes' LeNet-5, with the same layer sizes: ReLU and max-pooling.",
                             "zh-TW": "這看起來是 LeCun 等人 1998 年發表的 LeNet-5（tanh 與平均池化）。本練習要的是課程筆記的 LeNet-5，各層大小相同：ReLU 與最大池化。"},
     "variant.torchvision_googlenet": {"en": "This looks like torchvision's GoogLeNet (batch norm, and a 3x3 convolution in the \"5x5\" branch). This exercise asks for the paper's network: no batch norm and a true 5x5 convolution (padding 2).",
