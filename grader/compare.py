@@ -13,7 +13,7 @@ from typing import Any
 from grader.formulas import pair, pool_output_size
 from grader.protocol import BATCH, OpRow
 
-__all__ = ["Step", "align", "canonical", "canonical_branches", "flatten_first", "activation_first", "global_pools",
+__all__ = ["Step", "align", "canonical", "canonical_branches", "flatten_first", "activation_first", "global_pools", "merged_reshapes",
            "read_as_linear", "first_divergence", "family", "same", "weight_depth", "alignment_cost", "activation_bytes",
            "concat_order_mistakes", "branch_label", "branches", "ACTIVATIONS", "POOLS", "NORMS"]
 
@@ -168,11 +168,44 @@ def first_divergence(steps: list[Step]) -> tuple[int, Step] | None:
 
 # -- the learner's rows, read the way the reference is written ---------------------------------------------
 def canonical(rows: list[OpRow], reference: list[OpRow], stopped: bool = False) -> list[OpRow]:
-    """The learner's rows as the comparison reads them: an activation before a max-pool or dropout it
-    commutes with, a pooling window over the whole map as global pooling, a flatten before the ops that compute the same values on either side of it (convolutions
-    over the whole map then read as nn.Linear), parallel branches in the reference's order. None of these
-    changes a value the model computes. ``stopped``: the rows that ran before an error."""
-    return canonical_branches(flatten_first(global_pools(activation_first(rows)), stopped), reference)
+    """The learner's rows as the comparison reads them: reshapes in a row as one, an activation before a
+    max-pool or dropout it commutes with, a pooling window over the whole map as global pooling, a flatten
+    before the ops that compute the same values on either side of it (convolutions over the whole map then
+    read as nn.Linear), parallel branches in the reference's order. None of these changes a value the model
+    computes. ``stopped``: the rows that ran before an error."""
+    return canonical_branches(flatten_first(global_pools(activation_first(merged_reshapes(rows))), stopped), reference)
+
+
+def merged_reshapes(rows: list[OpRow]) -> list[OpRow]:
+    """The rows with reshapes in a row read as one: x.squeeze(-1).squeeze(-1) on N x C x 1 x 1 is a flatten, as
+    is x[:, :, 0, 0] (an index that keeps every value is a reshape)."""
+    out = [_kept_values(row) for row in rows]
+    index = 0
+    while index < len(out) - 1:
+        first, second = out[index], out[index + 1]
+        read_elsewhere = any(index in row.inputs for row in out[index + 2:])
+        if first.op in _RESHAPES and second.op in _RESHAPES and second.inputs == (index,) and not read_elsewhere:
+            flat = len(second.output_shape) == 1 and len(first.input_shape) > 1
+            merged = replace(second, op="flatten" if flat else "reshape", input_shape=first.input_shape,
+                             inputs=first.inputs)
+            out = [*out[:index], merged, *(_shifted(row, index + 1) for row in out[index + 2:])]
+        else:
+            index += 1
+    return out
+
+
+_RESHAPES = {"reshape", "flatten"}
+
+
+def _kept_values(row: OpRow) -> OpRow:
+    if row.op == "getitem" and row.input_shape and math.prod(row.input_shape) == math.prod(row.output_shape):
+        return replace(row, op="flatten" if len(row.output_shape) == 1 < len(row.input_shape) else "reshape")
+    return row
+
+
+def _shifted(row: OpRow, removed: int) -> OpRow:
+    """``row`` once the row at index ``removed`` is gone (merged into the one before it)."""
+    return replace(row, inputs=tuple(i - 1 if i >= removed else i for i in row.inputs))
 
 
 def read_as_linear(row: OpRow) -> bool:

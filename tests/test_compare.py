@@ -14,6 +14,7 @@ from grader.compare import (
     first_divergence,
     flatten_first,
     global_pools,
+    merged_reshapes,
     read_as_linear,
     same,
     weight_depth,
@@ -146,3 +147,18 @@ def test_a_pooling_window_over_the_whole_map_reads_as_global_pooling() -> None:
     assert not read_as_linear(read)  # a pool, not a convolution: no note about nn.Linear
     smaller = replace(paper, output_shape=(1024, 2, 2), hparams={**paper.hparams, "kernel_size": 6})
     assert global_pools([smaller]) == [smaller]
+
+
+def test_reshapes_in_a_row_read_as_one_and_an_index_that_keeps_every_value_as_a_reshape() -> None:
+    """x.squeeze(-1).squeeze(-1) and x[:, :, 0, 0] on N x 10 x 1 x 1, then an op reading the result."""
+    gap = OpRow("adaptive_avg_pool2d", (10, 1, 1), (10, 5, 5), inputs=(-1,), hparams={"output_size": 1})
+    after = OpRow("relu", (10,), (10,), inputs=(2,))
+    rows = [gap, OpRow("reshape", (10, 1), (10, 1, 1), inputs=(0,)), OpRow("flatten", (10,), (10, 1), inputs=(1,)), after]
+    read = merged_reshapes(rows)
+    assert [(row.op, row.input_shape, row.output_shape, row.inputs) for row in read] == [
+        ("adaptive_avg_pool2d", (10, 5, 5), (10, 1, 1), (-1,)), ("flatten", (10, 1, 1), (10,), (0,)),
+        ("relu", (10,), (10,), (1,))]
+    index = OpRow("getitem", (10,), (10, 1, 1), inputs=(0,))
+    assert merged_reshapes([gap, index])[1].op == "flatten"
+    dropped = OpRow("getitem", (5,), (10, 1, 1), inputs=(0,))  # x[:, :5, 0, 0] keeps half the values
+    assert merged_reshapes([gap, dropped])[1].op == "getitem"

@@ -167,6 +167,8 @@ CATALOGUE = [
     case("ch04_nin/hardcoded_1000.py", "NiN.num_classes", "num_classes", 12, "num_classes"),
     case("ch04_nin/squeeze.py", "NiN.structure", "batch", 12, "start_dim"),
     case("ch04_nin/correct_avg_pool_whole_map.py"),
+    case("ch04_nin/correct_squeeze_twice.py"),
+    case("ch04_nin/correct_index_gap.py"),
     # -- chapter 5: VGG16 -------------------------------------------------------------------------------
     case("ch05_vgg/correct_make_layers.py"),
     case("ch05_vgg/correct_blocks.py"),
