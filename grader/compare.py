@@ -13,7 +13,7 @@ from typing import Any
 from grader.formulas import pair, pool_output_size
 from grader.protocol import BATCH, OpRow
 
-__all__ = ["Step", "align", "canonical", "canonical_branches", "flatten_first", "activation_first", "global_pools", "merged_reshapes",
+__all__ = ["Step", "align", "canonical", "canonical_branches", "flatten_first", "activation_first", "global_pools", "merged_reshapes", "activations_into_branches",
            "read_as_linear", "first_divergence", "family", "same", "weight_depth", "alignment_cost", "activation_bytes",
            "concat_order_mistakes", "branch_label", "branches", "ACTIVATIONS", "POOLS", "NORMS"]
 
@@ -169,11 +169,48 @@ def first_divergence(steps: list[Step]) -> tuple[int, Step] | None:
 # -- the learner's rows, read the way the reference is written ---------------------------------------------
 def canonical(rows: list[OpRow], reference: list[OpRow], stopped: bool = False) -> list[OpRow]:
     """The learner's rows as the comparison reads them: reshapes in a row as one, an activation before a
-    max-pool or dropout it commutes with, a pooling window over the whole map as global pooling, a flatten
-    before the ops that compute the same values on either side of it (convolutions over the whole map then
-    read as nn.Linear), parallel branches in the reference's order. None of these changes a value the model
-    computes. ``stopped``: the rows that ran before an error."""
-    return canonical_branches(flatten_first(global_pools(activation_first(merged_reshapes(rows))), stopped), reference)
+    max-pool or dropout it commutes with, an activation of a concatenation at the end of each input it
+    joins, a pooling window over the whole map as global pooling, a flatten before the ops that compute the
+    same values on either side of it (convolutions over the whole map then read as nn.Linear), parallel
+    branches in the reference's order. None of these changes a value the model computes. ``stopped``: the
+    rows that ran before an error."""
+    rows = activations_into_branches(activation_first(merged_reshapes(rows)))
+    return canonical_branches(flatten_first(global_pools(rows), stopped), reference)
+
+
+def activations_into_branches(rows: list[OpRow]) -> list[OpRow]:
+    """The rows with an activation applied to a torch.cat read as one at the end of each input it joins:
+    F.relu(torch.cat([a, b])) is torch.cat([F.relu(a), F.relu(b)]), an Inception module with its ReLUs
+    after the concatenation instead of in each branch."""
+    for cat, row in enumerate(rows):
+        after = cat + 1
+        if (row.op != "cat" or after >= len(rows) or rows[after].op not in ACTIVATIONS or rows[after].params
+                or rows[after].inputs != (cat,) or any(cat in later.inputs for later in rows[after + 1:])):
+            continue
+        if any(i < 0 or any(i in other.inputs for n, other in enumerate(rows) if n != cat) for i in row.inputs):
+            continue  # an input read elsewhere too: its other readers must not see the activation
+        return activations_into_branches(_into_branches(rows, cat))
+    return rows
+
+
+def _into_branches(rows: list[OpRow], cat: int) -> list[OpRow]:
+    """rows[cat + 1], an activation of the cat at rows[cat], moved to the end of each input the cat joins."""
+    activation, joined = rows[cat + 1], rows[cat].inputs
+    placed: list[tuple[int | None, OpRow]] = []  # (old index, row); an added activation reads in old numbers
+    new: dict[int, int] = {}
+    activated: dict[int, int] = {}
+    for index, row in enumerate(rows):
+        if index == cat + 1:
+            continue
+        new[index] = len(placed)
+        placed.append((index, row))
+        if index in joined:
+            activated[index] = len(placed)
+            placed.append((None, replace(activation, input_shape=row.output_shape, output_shape=row.output_shape,
+                                         inputs=(index,))))
+    new[cat + 1] = new[cat]  # the activation's readers now read the cat, which joins activated inputs
+    return [replace(row, inputs=tuple(activated[i] for i in row.inputs) if old == cat
+                    else tuple(new.get(i, i) for i in row.inputs)) for old, row in placed]
 
 
 def merged_reshapes(rows: list[OpRow]) -> list[OpRow]:

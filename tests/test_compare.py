@@ -8,6 +8,7 @@ from dataclasses import replace
 from grader.compare import (
     activation_bytes,
     activation_first,
+    activations_into_branches,
     align,
     alignment_cost,
     canonical_branches,
@@ -162,3 +163,17 @@ def test_reshapes_in_a_row_read_as_one_and_an_index_that_keeps_every_value_as_a_
     assert merged_reshapes([gap, index])[1].op == "flatten"
     dropped = OpRow("getitem", (5,), (10, 1, 1), inputs=(0,))  # x[:, :5, 0, 0] keeps half the values
     assert merged_reshapes([gap, dropped])[1].op == "getitem"
+
+
+def test_an_activation_of_a_concatenation_reads_as_one_at_the_end_of_each_branch() -> None:
+    """F.relu(torch.cat([1x1 conv, 3x3 conv], 1)), then a conv reading the result: the reference's branches."""
+    ref = [conv(4, 8, k=1, p=0), relu((4, 8, 8), (0,)), conv(8, 8, layer=2), relu((8, 8, 8), (2,)),
+           OpRow("cat", (12, 8, 8), (4, 8, 8), inputs=(1, 3), hparams={"dim": 1}),
+           conv(16, 8, inn=12, layer=3, inputs=(4,))]
+    mine = [ref[0], ref[2], OpRow("cat", (12, 8, 8), (4, 8, 8), inputs=(0, 1), hparams={"dim": 1}),
+            relu((12, 8, 8), (2,)), conv(16, 8, inn=12, layer=3, inputs=(3,))]
+    read = activations_into_branches(mine)
+    assert [(row.op, row.inputs) for row in read] == [(row.op, row.inputs) for row in ref]
+    assert [step.kind for step in align(ref, read)] == ["same"] * 6
+    shared = [*mine, OpRow("add", (4, 8, 8), (4, 8, 8), inputs=(0, 0))]  # the first branch is read again
+    assert activations_into_branches(shared) == shared

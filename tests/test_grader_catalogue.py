@@ -208,6 +208,7 @@ CATALOGUE = [
     case("ch06_googlenet/branch_order_wrong_ch5x5.py", "Inception.structure", "shape", 5, "out_channels"),
     case("ch06_googlenet/correct_paper_avgpool7.py"),
     case("ch06_googlenet/correct_concat_negative_dim.py"),
+    case("ch06_googlenet/correct_relu_after_cat.py"),
     case("ch06_googlenet/factorised_5x5.py", "Inception.structure", "params", 5, "kernel_size"),
     case("ch06_googlenet/avgpool_branch.py", "Inception.structure", "pooling", 5, None),
     case("ch06_googlenet/d2l_inception_signature.py", "Inception.structure", "signature", None, None),
