@@ -12,6 +12,7 @@ drawn as boxes (clusters) around their branches.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from grader.compare import ACTIVATIONS
@@ -39,6 +40,8 @@ def shape_text(shape: Sequence[int]) -> str:
 
 def op_text(row: Any, lang: str = "en") -> str:
     """One line for a layer: "conv layer 3x3 /2 pad 1", "fc layer 4096 -> 1000", "max-pool 3x3 /2" ("卷積層 3x3 /2 填充 1")."""
+    if getattr(row, "written_as", None) is not None:  # the comparison reads it as another op with the same values
+        return t("arch.read_as", lang, written=op_text(row.written_as, lang), read=op_text(replace(row, written_as=None), lang))
     h = row.hparams or {}
     label = op_label(row.op, lang)
     if row.op == "conv2d":

@@ -14,7 +14,7 @@ from app_pages.diagram import branch_blocks, to_dot
 from app_pages.notes import read_answers, read_notes, split_notes
 from app_pages.tables import layer_table
 from grader.chapters import CHAPTERS
-from grader.compare import align, first_divergence, weight_depth
+from grader.compare import align, canonical, first_divergence, weight_depth
 from grader.nbgrader_course import chapter_notebook
 from grader.report import ModelView
 from grader.trace import trace
@@ -110,6 +110,24 @@ def test_the_layer_table_pairs_the_alignment_and_marks_what_differs():
     assert frame["match"].iloc[0] == "✓" and frame["reference params"].iloc[0] == 34944
     assert view.learner_index() == (view.divergence, False) == view.reference_index()
     assert list(layer_table(view, "zh-TW").columns)[:3] == ["#", "相符", "參考模型的層"]
+
+
+def test_the_layer_table_shows_a_layer_the_comparison_reads_as_another_as_the_learner_wrote_it():
+    """AlexNet's fc6 as a 6x6 convolution over the whole map (grader.compare.flatten_first)."""
+    reference = _rows("AlexNet")
+    info = solutions.get_model_info("AlexNet")
+    model = info.build(device="meta")
+    fc6 = torch.nn.Conv2d(256, 4096, kernel_size=6, device="meta")
+    head = torch.nn.Sequential(torch.nn.Dropout(), fc6, torch.nn.ReLU(), torch.nn.Flatten(),
+                               *list(model.classifier)[3:])
+    convolutional = torch.nn.Sequential(model.features, head)
+    mine = canonical(list(trace(convolutional, info.input_shape).rows), list(reference))
+    steps = align(reference, mine)
+    assert first_divergence(steps) is None
+    view = ModelView("AlexNet", tuple(reference), tuple(mine), tuple(steps), None)
+    layers = list(layer_table(view, "en")["your layer"])
+    assert "conv layer 6x6 (read as fc layer 9216 -> 4096)" in layers
+    assert "卷積層 6x6（視為全連接層 9216 -> 4096）" in list(layer_table(view, "zh-TW")["你的層"])
 
 
 def _answer_patterns(answer: object) -> list[str]:

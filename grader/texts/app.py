@@ -90,6 +90,7 @@ TEXTS: dict[str, dict[str, str]] = {
                               "最後由 torch.cat 串接合併。"},
     "arch.input": {"en": "input", "zh-TW": "輸入"},
     "arch.pad": {"en": "pad {padding}", "zh-TW": "填充 {padding}"},
+    "arch.read_as": {"en": "{written} (read as {read})", "zh-TW": "{written}（視為{read}）"},
     "arch.ceil": {"en": "ceil", "zh-TW": "向上取整"},
     "arch.first_difference": {"en": "first difference", "zh-TW": "第一個差異"},
     "arch.missing_here": {"en": "a layer is missing before this one", "zh-TW": "這一層之前少了一層"},
