@@ -185,7 +185,7 @@ def activations_into_branches(rows: list[OpRow]) -> list[OpRow]:
     for cat, row in enumerate(rows):
         after = cat + 1
         if (row.op != "cat" or after >= len(rows) or rows[after].op not in ACTIVATIONS or rows[after].params
-                or rows[after].inputs != (cat,) or any(cat in later.inputs for later in rows[after + 1:])):
+                or rows[after].inputs != (cat,) or _read_after(rows, cat, after)):
             continue
         if any(i < 0 or any(i in other.inputs for n, other in enumerate(rows) if n != cat) for i in row.inputs):
             continue  # an input read elsewhere too: its other readers must not see the activation
@@ -220,7 +220,7 @@ def merged_reshapes(rows: list[OpRow]) -> list[OpRow]:
     index = 0
     while index < len(out) - 1:
         first, second = out[index], out[index + 1]
-        read_elsewhere = any(index in row.inputs for row in out[index + 2:])
+        read_elsewhere = _read_after(out, index, index + 1)
         if first.op in _RESHAPES and second.op in _RESHAPES and second.inputs == (index,) and not read_elsewhere:
             flat = len(second.output_shape) == 1 and len(first.input_shape) > 1
             merged = replace(second, op="flatten" if flat else "reshape", input_shape=first.input_shape,
@@ -254,15 +254,9 @@ def global_pools(rows: list[OpRow]) -> list[OpRow]:
     """The rows with a pooling window as large as its whole map read as global pooling: nn.AvgPool2d(7) on a
     7x7 map (the GoogLeNet paper's "avg pool 7x7/1"), F.avg_pool2d(x, x.size()[2:]) (public NiN code) are
     nn.AdaptiveAvgPool2d(1)."""
-    out = []
-    for row in rows:
-        h = row.hparams
-        if (row.op in ("avg_pool2d", "max_pool2d") and len(row.input_shape) == 3 and row.output_shape[1:] == (1, 1)
-                and pair(h.get("kernel_size", 0)) == tuple(row.input_shape[1:]) and pair(h.get("padding", 0)) == (0, 0)
-                and pair(h.get("dilation", 1)) == (1, 1) and h.get("divisor_override") is None):
-            row = replace(row, op=f"adaptive_{row.op}", hparams={"output_size": 1}, written_as=row)
-        out.append(row)
-    return out
+    return [replace(row, op=f"adaptive_{row.op}", hparams={"output_size": 1}, written_as=row)
+            if row.op in ("avg_pool2d", "max_pool2d") and _whole_map(row) and row.hparams.get("divisor_override") is None
+            else row for row in rows]
 
 
 # an activation that keeps order (a <= b: f(a) <= f(b)) commutes with max-pooling; one that also keeps positive
@@ -286,7 +280,7 @@ def activation_first(rows: list[OpRow]) -> list[OpRow]:
         moved = False
         for index in range(len(out) - 1):
             before, activation = out[index], out[index + 1]
-            read_elsewhere = any(index in row.inputs for row in out[index + 2:])
+            read_elsewhere = _read_after(out, index, index + 1)
             if activation.inputs == (index,) and _swaps_with(before, activation) and not read_elsewhere:
                 out[index] = replace(activation, input_shape=before.input_shape, output_shape=before.input_shape,
                                      inputs=before.inputs)
@@ -295,13 +289,23 @@ def activation_first(rows: list[OpRow]) -> list[OpRow]:
     return out
 
 
-def _covers_its_input(row: OpRow) -> bool:
-    """A convolution whose kernel covers its whole input map, unpadded: one output position, where each
-    filter is a dot product with the whole map."""
+def _whole_map(row: OpRow) -> bool:
+    """A window (a pool's, a convolution's kernel) as large as the whole input map, unpadded, undilated:
+    one output position, reading every value of the map."""
     h = row.hparams
-    return (row.op == "conv2d" and len(row.input_shape) == 3 and row.output_shape[1:] == (1, 1)
+    return (len(row.input_shape) == 3 and row.output_shape[1:] == (1, 1)
             and pair(h.get("kernel_size", 0)) == tuple(row.input_shape[1:]) and pair(h.get("padding", 0)) == (0, 0)
-            and pair(h.get("dilation", 1)) == (1, 1) and h.get("groups", 1) == 1)
+            and pair(h.get("dilation", 1)) == (1, 1))
+
+
+def _covers_its_input(row: OpRow) -> bool:
+    """A convolution over the whole map: each filter is a dot product with all of it (nn.Linear's work)."""
+    return row.op == "conv2d" and _whole_map(row) and row.hparams.get("groups", 1) == 1
+
+
+def _read_after(rows: list[OpRow], index: int, after: int) -> bool:
+    """Whether a row past ``after`` reads the output of rows[index] (a skip connection, a reused branch)."""
+    return any(index in row.inputs for row in rows[after + 1:])
 
 
 def _commutes_with_flatten(row: OpRow) -> bool:
@@ -322,7 +326,7 @@ def flatten_first(rows: list[OpRow], stopped: bool = False) -> list[OpRow]:
     for flatten, row in enumerate(rows):
         if row.op == "flatten" and row.inputs == (flatten - 1,) and len(row.input_shape) == 3:
             first = _chain_start(out, flatten)
-            read_elsewhere = any(first <= i < flatten for later in out[flatten + 1:] for i in later.inputs)  # a skip
+            read_elsewhere = any(_read_after(out, index, flatten) for index in range(first, flatten))  # a skip
             if first < flatten and not read_elsewhere:
                 out = _flatten_at(out, first, flatten, out[flatten])
     if stopped and out:
