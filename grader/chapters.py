@@ -66,7 +66,7 @@ class Sign:
     def holds(self, rows: list[OpRow]) -> bool:
         convs = [row for row in rows if row.op == "conv2d"]
         if self.stacked is not None:
-            return any(self._stacked(rows, index) for index, row in enumerate(rows)) != self.absent
+            return any(self._stacked(rows, index) for index in range(len(rows))) != self.absent
         if self.conv is not None:
             return len(convs) >= self.conv and all(
                 convs[self.conv - 1].hparams.get(name) == value for name, value in self.hparams.items())
@@ -85,7 +85,6 @@ class Sign:
         while len(feeding) == 1 and feeding[0] >= 0 and rows[feeding[0]].op in ACTIVATIONS:
             feeding = rows[feeding[0]].inputs
         return len(feeding) == 1 and feeding[0] >= 0 and is_kernel(rows[feeding[0]])
-
 
 
 @dataclass(frozen=True)

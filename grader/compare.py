@@ -11,10 +11,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from grader.formulas import pair, pool_output_size
-from grader.protocol import BATCH, OpRow
+from grader.protocol import BATCH, WEIGHT_OPS, OpRow
 
 __all__ = ["Step", "align", "canonical", "canonical_branches", "flatten_first", "activation_first", "global_pools", "merged_reshapes", "activations_into_branches",
-           "read_as_linear", "first_divergence", "family", "same", "weight_depth", "alignment_cost", "activation_bytes",
+           "read_as_linear", "unregistered", "first_divergence", "family", "same", "weight_depth", "alignment_cost", "activation_bytes",
            "concat_order_mistakes", "branch_label", "branches", "ACTIVATIONS", "POOLS", "NORMS"]
 
 ACTIVATIONS = {"relu", "sigmoid", "tanh", "leaky_relu", "elu", "gelu", "relu6", "hardtanh", "silu", "softplus", "selu", "prelu"}
@@ -243,6 +243,11 @@ def _kept_values(row: OpRow) -> OpRow:
 def _shifted(row: OpRow, removed: int) -> OpRow:
     """``row`` once the row at index ``removed`` is gone (merged into the one before it)."""
     return replace(row, inputs=tuple(i - 1 if i >= removed else i for i in row.inputs))
+
+
+def unregistered(row: OpRow) -> bool:
+    """A weight layer whose weights are not the model's parameters (kept in a plain list, made in forward)."""
+    return row.op in WEIGHT_OPS and not row.param_names
 
 
 def read_as_linear(row: OpRow) -> bool:

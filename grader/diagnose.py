@@ -23,8 +23,9 @@ from grader.compare import (
     family,
     first_divergence,
     read_as_linear,
+    unregistered,
 )
-from grader.protocol import BATCH, WEIGHT_OPS, ErrorInfo, FunctionResult, NumClassesResult, OpRow, TraceResult
+from grader.protocol import BATCH, ErrorInfo, FunctionResult, NumClassesResult, OpRow, TraceResult
 from grader.report import Fix
 from grader.text import a_label, join_list, normalize_lang, op_label, sentences, t
 
@@ -250,12 +251,12 @@ def diagnose_step(steps: list[Step], index: int, model: str, lang: str, table: B
     if step.kind == "changed" and step.reference is not None and step.reference.op == "linear":
         step = Step(_as_convolution(step.reference, got.written_as), got.written_as)
     finding = _diagnose_step([*steps[:index], step, *steps[index + 1:]], index, model, lang, table, reference)
-    note = conv_as_linear(got, lang)
+    note = _conv_as_linear(got, lang)
     return replace(finding, message=sentences(lang, finding.message, note),
                    hints=[sentences(lang, finding.hints[0], note), *finding.hints[1:]] if finding.hints else [note])
 
 
-def conv_as_linear(row: OpRow, lang: str) -> str:
+def _conv_as_linear(row: OpRow, lang: str) -> str:
     """'`self.fc6` is nn.Conv2d(256, 4000, kernel_size=6) over its whole 256x6x6 input: ...'."""
     written = row.written_as
     assert written is not None
@@ -674,8 +675,7 @@ def params_finding(steps: list[Step], total: int, reference_total: int, used: in
                    model: str, lang: str) -> Finding | None:
     """The first layer whose parameter count differs, with the formula; else a total that differs; else None.
     Before all: weight layers whose weights are not the model's parameters (a plain list of layers)."""
-    hidden = [row for row in (step.learner for step in steps) if row is not None and row.op in WEIGHT_OPS
-              and not row.param_names]
+    hidden = [row for row in (step.learner for step in steps) if row is not None and unregistered(row)]
     if hidden:
         layers = join_list([ordinal(row.layer, lang) for row in hidden if row.layer is not None], lang)
         message = t("params.unregistered", lang, model=model, count=len(hidden), layers=layers, got=total,

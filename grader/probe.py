@@ -29,12 +29,11 @@ from torch.overrides import TorchFunctionMode
 
 from grader import formulas
 from grader.chapters import FORMULA_FUNCTIONS, Chapter, ModelSpec, get_chapter
-from grader.compare import activation_bytes, canonical
+from grader.compare import activation_bytes, canonical, unregistered
 from grader.isolate import send_stage, threads
 from grader.load import LoadError, SignatureError, error_info, import_path, missing
 from grader.protocol import (
     BATCH,
-    WEIGHT_OPS,
     ChapterProbe,
     ErrorInfo,
     FormulaResult,
@@ -321,7 +320,7 @@ def _function(cls: Any, spec: ModelSpec, path: str, learner_rows: tuple[OpRow, .
         return FunctionResult(spec.label, "too_costly", macs=macs, layers=total)
     # parameters in use order, read as the reference is written (see grader.compare.canonical)
     ordered = canonical(list(learner_rows), list(reference_rows))
-    if any(row.op in WEIGHT_OPS and not row.param_names for row in ordered):  # a plain list of layers, ...
+    if any(unregistered(row) for row in ordered):  # a plain list of layers, layers made in forward
         return FunctionResult(spec.label, "unregistered", macs=macs, layers=total)
     learner, error = _attempt(lambda: _build(cls, spec, "meta"), path, "build")
     if learner is None:
